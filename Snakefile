@@ -1,0 +1,24 @@
+# Implicit regularization of discrete gradient dynamics in linear networks: the whole reproduction.
+# config -> datasets -> runs (and RRR baselines) -> tables -> figures and claims.
+from snakemake.utils import min_version
+
+min_version("9.0")
+
+
+configfile: "config.yaml"
+
+
+include: "workflow/rules/common.smk"
+include: "workflow/rules/datasets.smk"
+include: "workflow/rules/simulate.smk"
+include: "workflow/rules/baselines.smk"
+include: "workflow/rules/aggregate.smk"
+include: "workflow/rules/figures.smk"
+include: "workflow/rules/claims.smk"
+
+
+rule all:
+    input:
+        TABLES,
+        FIGURES,
+        "results/tables/claims.csv",

@@ -1,0 +1,70 @@
+"""Bad configurations are refused with the offending key named."""
+
+import copy
+from pathlib import Path
+
+import jsonschema
+import pytest
+import yaml
+
+from implicitreg.configcheck import ConfigError, check_config
+
+ROOT = Path(__file__).resolve().parents[1]
+SCHEMA = yaml.safe_load((ROOT / "workflow/schemas/config.schema.yaml").read_text())
+CONFIG = yaml.safe_load((ROOT / "config.yaml").read_text())
+
+
+def test_shipped_configs_are_valid():
+    for path in [ROOT / "config.yaml", *sorted((ROOT / "tests/configs").glob("*.yaml"))]:
+        config = yaml.safe_load(path.read_text())
+        jsonschema.validate(config, SCHEMA)
+        check_config(config)
+
+
+def mutate(path, value):
+    config = copy.deepcopy(CONFIG)
+    node = config
+    for key in path[:-1]:
+        node = node[key]
+    if value is KeyError:
+        del node[path[-1]]
+    else:
+        node[path[-1]] = value
+    return config
+
+
+@pytest.mark.parametrize(
+    "path,value",
+    [
+        (("datasets", "whitened", "bogus"), 1),
+        (("experiments", "staircase", "eta"), [0.0]),
+        (("experiments", "staircase", "eta"), []),
+        (("experiments", "staircase", "depth"), [0]),
+        (("experiments", "staircase", "width"), 0),
+        (("datasets", "whitened", "lam"), [1.0, -1.0, 1.0, 1.0, 1.0]),
+        (("datasets", "whitened", "kind"), "gaussian"),
+        (("seed",), "abc"),
+        (("experiments", "staircase", "max_steps"), KeyError),
+    ],
+)
+def test_schema_rejects(path, value):
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(mutate(path, value), SCHEMA)
+
+
+@pytest.mark.parametrize(
+    "path,value,key",
+    [
+        (("datasets", "whitened", "lam"), [1.0, 1.0], "datasets.whitened.lam"),
+        (("datasets", "whitened", "sigma"), [1.0], "datasets.whitened.sigma"),
+        (("datasets", "whitened", "n"), 2, "datasets.whitened.n"),
+        (("experiments", "staircase", "datasets"), ["nope"], "experiments.staircase.datasets"),
+        (("experiments", "staircase", "width"), 99, "experiments.staircase.width"),
+        (("figures", "F1", "experiment"), "nope", "figures.F1.experiment"),
+    ],
+)
+def test_cross_field_checks_name_the_key(path, value, key):
+    config = mutate(path, value)
+    jsonschema.validate(config, SCHEMA)
+    with pytest.raises(ConfigError, match=key.replace(".", r"\.")):
+        check_config(config)

@@ -1,0 +1,54 @@
+rule aggregate_runs:
+    """Runs, component trajectories, transitions and the per-mode check as tables."""
+    input:
+        runs=all_run_files,
+        datasets=expand("results/datasets/{dataset}.npz", dataset=DATASETS),
+    output:
+        runs="results/tables/runs.csv",
+        components="results/tables/components.parquet",
+        transitions="results/tables/transition_times.csv",
+        permode="results/tables/permode_deviation.csv",
+    log:
+        "logs/aggregate/runs.log",
+    benchmark:
+        "logs/benchmarks/aggregate/runs.tsv"
+    conda:
+        ENV
+    threads: 1
+    params:
+        datasets=config["datasets"],
+    script:
+        "../scripts/aggregate_runs.py"
+
+
+rule aggregate_rrr:
+    """Loss and nuclear norm of every RRR solution."""
+    input:
+        expand("results/baselines/rrr_{dataset}.npz", dataset=DATASETS),
+    output:
+        "results/tables/rrr.csv",
+    log:
+        "logs/aggregate/rrr.log",
+    conda:
+        ENV
+    threads: 1
+    script:
+        "../scripts/aggregate_rrr.py"
+
+
+rule table_t1:
+    """T1: transition-iteration relative error (median, max) per setting."""
+    input:
+        runs="results/tables/runs.csv",
+        transitions="results/tables/transition_times.csv",
+    output:
+        "results/tables/T1_transition_errors.csv",
+    log:
+        "logs/tables/T1.log",
+    conda:
+        ENV
+    threads: 1
+    params:
+        experiment=config["figures"]["F3"]["experiment"],
+    script:
+        "../scripts/table_t1.py"
