@@ -18,7 +18,8 @@ include: "workflow/rules/claims.smk"
 
 
 rule all:
+    default_target: True
     input:
-        TABLES,
-        FIGURES,
+        lambda wc: list(TABLE_FILES.values()),
+        lambda wc: figure_files(),
         "results/tables/claims.csv",

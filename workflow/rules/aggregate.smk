@@ -1,3 +1,13 @@
+TABLE_FILES |= {
+    "runs": "results/tables/runs.csv",
+    "components": "results/tables/components.parquet",
+    "transitions": "results/tables/transition_times.csv",
+    "permode": "results/tables/permode_deviation.csv",
+    "rrr": "results/tables/rrr.csv",
+    "T1": "results/tables/T1_transition_errors.csv",
+}
+
+
 rule aggregate_runs:
     """Runs, component trajectories, transitions and the per-mode check as tables."""
     input:

@@ -28,22 +28,27 @@ RUNS = {
     name: expand_runs(name, exp, config["datasets"])
     for name, exp in config["experiments"].items()
 }
-TABLE_FILES = {
-    "runs": "results/tables/runs.csv",
-    "components": "results/tables/components.parquet",
-    "transitions": "results/tables/transition_times.csv",
-    "permode": "results/tables/permode_deviation.csv",
-    "rrr": "results/tables/rrr.csv",
-    "T1": "results/tables/T1_transition_errors.csv",
-}
-TABLES = list(TABLE_FILES.values())
-FIGURE_NAMES = {"F1": "staircase", "F2": "sequential", "F3": "transitions"}
-FIGURES = [
-    f"figures/{fig}_{FIGURE_NAMES[fig]}.{ext}"
-    for fig in FIGURE_NAMES
-    if fig in config["figures"]
-    for ext in ("pdf", "png")
-]
+# Registries that each stage's .smk file extends (tables, figures, claim parts); the target and the
+# claims table read them once every rule file is included.
+TABLE_FILES = {}  # table name -> path
+FIGURES = {}  # "F1" -> (file stem, [table names the figure reads])
+CLAIM_PARTS = (
+    []
+)  # results/claims/{part}.csv, concatenated into results/tables/claims.csv
+
+
+def register_figure(fig, stem, tables):
+    """Figure ``fig`` is drawn by workflow/scripts/figure_{fig}.py from ``tables`` into figures/{fig}_{stem}.*"""
+    if fig in config["figures"]:
+        FIGURES[fig] = (stem, tables)
+
+
+def figure_files():
+    return [
+        f"figures/{fig}_{stem}.{ext}"
+        for fig, (stem, _) in FIGURES.items()
+        for ext in ("pdf", "png")
+    ]
 
 
 def run_files(experiment):
@@ -59,14 +64,10 @@ def experiment_datasets(experiment):
 
 
 def figure_inputs(wildcards):
-    """Tables (and datasets) each figure reads."""
-    tables = {
-        "F1": ["runs", "components"],
-        "F2": ["runs", "components", "transitions"],
-        "F3": ["runs", "transitions"],
-    }[wildcards.fig]
-    files = {t: TABLE_FILES[t] for t in tables}
+    """The tables a figure reads, and the datasets of its experiment."""
+    _, tables = FIGURES[wildcards.fig]
     experiment = config["figures"][wildcards.fig]["experiment"]
+    files = {t: TABLE_FILES[t] for t in tables}
     return files | {"datasets": experiment_datasets(experiment)}
 
 

@@ -1,5 +1,8 @@
 # Figures read tables only: restyling a figure never reruns a simulation.
 # figures/{fig}_{name}.{pdf,png} is drawn by workflow/scripts/figure_{fig}.py.
+register_figure("F1", "staircase", ["runs", "components"])
+register_figure("F2", "sequential", ["runs", "components", "transitions"])
+register_figure("F3", "transitions", ["runs", "transitions"])
 
 
 rule figure:

@@ -1,4 +1,4 @@
-"""claims.csv: every claim measured from the tables, with its tolerance."""
+"""Claims 1-4 and 6 (the foundation), each measured from the tables, with its tolerance."""
 
 import sys
 
