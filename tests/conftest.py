@@ -1,0 +1,25 @@
+"""Shared fixtures: one end-to-end Snakemake run of the tiny config, reused by every workflow test."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+TINY = ROOT / "tests/configs/tiny.yaml"
+
+
+def run_snakemake(workdir, *args, config=TINY, timeout=900):
+    """``snakemake -s <repo>/Snakefile --configfile <config> ARGS`` in ``workdir``."""
+    cmd = [sys.executable, "-m", "snakemake", "-s", str(ROOT / "Snakefile"), "--configfile", str(config), *args]
+    return subprocess.run(cmd, cwd=workdir, capture_output=True, text=True, timeout=timeout)
+
+
+@pytest.fixture(scope="session")
+def e2e_workdir(tmp_path_factory):
+    """A directory where the whole DAG of the tiny config has run (``--cores 2``)."""
+    wd = tmp_path_factory.mktemp("e2e")
+    proc = run_snakemake(wd, "--cores", "2")
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    return wd
