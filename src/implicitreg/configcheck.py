@@ -56,3 +56,40 @@ def check_config(config: dict) -> None:
     for fig, spec in config["figures"].items():
         if spec["experiment"] not in config["experiments"]:
             _fail(f"figures.{fig}.experiment", f"unknown experiment {spec['experiment']!r}")
+    check_path_figures(config)
+
+
+def _require(config: dict, fig: str, keys: list[str], claim_keys: list[str]) -> dict:
+    """The experiment of figure ``fig``, after checking that ``fig`` and the claims block have ``keys``."""
+    spec = config["figures"][fig]
+    for k in keys:
+        if k not in spec:
+            _fail(f"figures.{fig}.{k}", "is required")
+    for k in claim_keys:
+        if k not in config["claims"]:
+            _fail(f"claims.{k}", f"is required by figure {fig}")
+    return config["experiments"][spec["experiment"]]
+
+
+def check_path_figures(config: dict) -> None:
+    """F4 needs two-layer runs at two or more ``delta``; F5 needs exactly one two-layer path per dataset, on
+    datasets where the orders of ``sigma_i`` and ``sigma_i/sqrt(lam_i)`` agree and where they differ."""
+    from .rrr_path import orders_agree
+
+    figures = config["figures"]
+    if "F4" in figures:
+        exp = _require(config, "F4", ["t_max", "n_grid"], ["staircase_distance_max_ratio"])
+        key = f"experiments.{figures['F4']['experiment']}"
+        if 2 not in exp["depth"]:
+            _fail(f"{key}.depth", "F4 needs two-layer runs (depth 2)")
+        if len(exp["delta"]) < 2 or len(exp["eta"]) != 1:
+            _fail(f"{key}.delta", "F4 needs one eta and at least two delta")
+    if "F5" in figures:
+        exp = _require(config, "F5", [], ["rrr_path_distance"])
+        key = f"experiments.{figures['F5']['experiment']}"
+        if exp["depth"] != [2] or len(exp["eta"]) != 1 or len(exp["delta"]) != 1 or len(exp.get("seeds", [0])) != 1:
+            _fail(key, "F5 needs one two-layer path per dataset: depth [2] and a single eta, delta and seed")
+        agree = [orders_agree(config["datasets"][ds]["lam"], config["datasets"][ds]["sigma"]) for ds in exp["datasets"]]
+        if all(agree) or not any(agree):
+            _fail(f"{key}.datasets", "F5 needs a dataset where the orders of sigma and sigma/sqrt(lam) agree and one "
+                  "where they differ")  # fmt: skip

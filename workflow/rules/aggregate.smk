@@ -32,9 +32,10 @@ rule aggregate_runs:
 
 
 rule aggregate_rrr:
-    """Loss and nuclear norm of every RRR solution."""
+    """Loss and nuclear norm of every RRR solution, and the distance of the F5 paths to each."""
     input:
-        expand("results/baselines/rrr_{dataset}.npz", dataset=DATASETS),
+        rrr=expand("results/baselines/rrr_{dataset}.npz", dataset=DATASETS),
+        paths=lambda wc: [f for t, f in TABLE_FILES.items() if t == "rrr_path"],  # F5 (path.smk)
     output:
         "results/tables/rrr.csv",
     log:
