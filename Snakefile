@@ -16,6 +16,7 @@ include: "workflow/rules/aggregate.smk"
 include: "workflow/rules/figures.smk"
 include: "workflow/rules/path.smk"
 include: "workflow/rules/claims.smk"
+include: "workflow/rules/beyond.smk"
 
 
 rule all:

@@ -23,6 +23,10 @@ def check_dataset(name: str, spec: dict) -> None:
         _fail(f"{key}.lam", f"needs d = {d} input eigenvalues, got {len(spec['lam'])}")
     if len(spec["sigma"]) != min(d, p):
         _fail(f"{key}.sigma", f"needs min(d, p) = {min(d, p)} singular values, got {len(spec['sigma'])}")
+    if max(spec["sigma"]) <= 0:
+        _fail(f"{key}.sigma", "needs at least one positive singular value")
+    if spec.get("epsilon", 0) and spec["kind"] != "population":
+        _fail(f"{key}.epsilon", f"rotations need kind population, got {spec['kind']!r}")
     if spec["kind"] in ("exact_sample", "sampled"):
         if "n" not in spec:
             _fail(f"{key}.n", f"kind {spec['kind']} needs the number of samples n")
@@ -35,16 +39,19 @@ def check_dataset(name: str, spec: dict) -> None:
 
 
 def check_experiment(name: str, exp: dict, datasets: dict) -> None:
-    """Datasets exist; widths fit (``width <= max(d, p)``); step sizes keep the linear model stable."""
+    """Datasets exist; widths fit (``width <= max(d, p)``); exactly one of ``eta`` and ``eta_sigma1``."""
     key = f"experiments.{name}"
+    if ("eta" in exp) == ("eta_sigma1" in exp):
+        _fail(f"{key}.eta", "give exactly one of eta (step sizes) and eta_sigma1 (eta sigma_1 products)")
     for ds in exp["datasets"]:
         if ds not in datasets:
             _fail(f"{key}.datasets", f"unknown dataset {ds!r}; defined: {sorted(datasets)}")
         spec = datasets[ds]
         if "width" in exp and exp["width"] > max(spec["d"], spec["p"]):
             _fail(f"{key}.width", f"{exp['width']} exceeds max(d, p) = {max(spec['d'], spec['p'])} of dataset {ds!r}")
-    if len(set(exp["eta"])) != len(exp["eta"]) or len(set(exp["delta"])) != len(exp["delta"]):
-        _fail(f"{key}", "eta and delta lists must not repeat values")
+    etas = exp.get("eta", exp.get("eta_sigma1"))
+    if len(set(etas)) != len(etas) or len(set(exp["delta"])) != len(exp["delta"]):
+        _fail(f"{key}", "eta (eta_sigma1) and delta lists must not repeat values")
 
 
 def check_config(config: dict) -> None:
@@ -54,8 +61,11 @@ def check_config(config: dict) -> None:
     for name, exp in config["experiments"].items():
         check_experiment(name, exp, config["datasets"])
     for fig, spec in config["figures"].items():
-        if spec["experiment"] not in config["experiments"]:
-            _fail(f"figures.{fig}.experiment", f"unknown experiment {spec['experiment']!r}")
+        for ref in ("experiment", "aligned", "rotation"):
+            if ref in spec and spec[ref] not in config["experiments"]:
+                _fail(f"figures.{fig}.{ref}", f"unknown experiment {spec[ref]!r}")
+        if "ridge_alpha" in spec and spec["ridge_alpha"][0] >= spec["ridge_alpha"][1]:
+            _fail(f"figures.{fig}.ridge_alpha", "needs alpha_min < alpha_max")
     check_path_figures(config)
 
 
@@ -82,12 +92,13 @@ def check_path_figures(config: dict) -> None:
         key = f"experiments.{figures['F4']['experiment']}"
         if 2 not in exp["depth"]:
             _fail(f"{key}.depth", "F4 needs two-layer runs (depth 2)")
-        if len(exp["delta"]) < 2 or len(exp["eta"]) != 1:
+        if len(exp["delta"]) < 2 or len(exp.get("eta", [])) != 1:
             _fail(f"{key}.delta", "F4 needs one eta and at least two delta")
     if "F5" in figures:
         exp = _require(config, "F5", [], ["rrr_path_distance"])
         key = f"experiments.{figures['F5']['experiment']}"
-        if exp["depth"] != [2] or len(exp["eta"]) != 1 or len(exp["delta"]) != 1 or len(exp.get("seeds", [0])) != 1:
+        single = len(exp.get("eta", [])) == len(exp["delta"]) == len(exp.get("seeds", [0])) == 1
+        if exp["depth"] != [2] or not single:
             _fail(key, "F5 needs one two-layer path per dataset: depth [2] and a single eta, delta and seed")
         agree = [orders_agree(config["datasets"][ds]["lam"], config["datasets"][ds]["sigma"]) for ds in exp["datasets"]]
         if all(agree) or not any(agree):

@@ -2,7 +2,10 @@
 
 An experiment is a grid ``datasets x depth x eta x delta x seeds`` with one ``init``
 (``aligned`` | ``random``), ``width`` (default ``min(d, p)``), ``max_steps`` and ``tol``. Runs of
-the same dataset and depth share a shape and are simulated as one batch.
+the same dataset and depth share a shape and are simulated as one batch. Instead of ``eta`` an
+experiment may give ``eta_sigma1``, the products ``eta sigma_1`` (THEORY.md section 5): then
+``eta = eta_sigma1 / sigma_1`` with ``sigma_1 = max(sigma)`` of each dataset. An optional ``n_log``
+overrides the config-wide number of logged iterations (``n_log > max_steps`` logs every iteration).
 """
 
 from __future__ import annotations
@@ -52,14 +55,22 @@ def default_width(dataset_spec: dict) -> int:
     return min(dataset_spec["d"], dataset_spec["p"])
 
 
+def step_sizes(exp: dict, dataset_spec: dict) -> list[float]:
+    """``exp["eta"]``, or ``eta = eta_sigma1 / sigma_1`` with ``sigma_1 = max(sigma)`` of the dataset."""
+    if "eta" in exp:
+        return [float(eta) for eta in exp["eta"]]
+    sigma_1 = max(dataset_spec["sigma"])
+    return [float(v) / sigma_1 for v in exp["eta_sigma1"]]
+
+
 def expand_runs(name: str, exp: dict, dataset_specs: dict) -> list[RunSpec]:
     """All runs of experiment ``name``, in a fixed order."""
     runs = []
-    for ds, depth, eta, delta, seed in itertools.product(
-        exp["datasets"], exp["depth"], exp["eta"], exp["delta"], exp.get("seeds", [0])
-    ):
-        width = exp.get("width", default_width(dataset_specs[ds]))
-        runs.append(RunSpec(name, ds, depth, width, float(eta), float(delta), exp.get("init", "aligned"), seed))
+    for ds, depth in itertools.product(exp["datasets"], exp["depth"]):
+        etas = step_sizes(exp, dataset_specs[ds])
+        for eta, delta, seed in itertools.product(etas, exp["delta"], exp.get("seeds", [0])):
+            width = exp.get("width", default_width(dataset_specs[ds]))
+            runs.append(RunSpec(name, ds, depth, width, eta, float(delta), exp.get("init", "aligned"), seed))
     return runs
 
 
@@ -72,7 +83,10 @@ def initial_factors(run: RunSpec, data: Dataset, seed: int) -> list[np.ndarray]:
 
 
 def simulate_runs(runs: list[RunSpec], datasets: dict[str, Dataset], exp: dict, seed: int, n_log: int) -> dict:
-    """Simulate ``runs`` batch by batch; returns ``{run_id: arrays}`` in the results-contract layout."""
+    """Simulate ``runs`` batch by batch; returns ``{run_id: arrays}`` in the results-contract layout.
+
+    ``n_log`` is the config-wide number of logged iterations; the experiment's own ``n_log`` wins.
+    """
     out = {}
     for (ds, _, _), group in itertools.groupby(runs, key=lambda r: (r.dataset, r.depth, r.width)):
         group = list(group)
@@ -87,7 +101,7 @@ def simulate_runs(runs: list[RunSpec], datasets: dict[str, Dataset], exp: dict, 
             [r.eta for r in group],
             max_steps=exp["max_steps"],
             tol=exp.get("tol", 1e-10),
-            n_log=n_log,
+            n_log=exp.get("n_log", n_log),
             U=data.U,
             V=data.V,
             targets=data.sigma / data.lam[:m],

@@ -14,6 +14,12 @@ so the two covariances share a decomposition (they "commute"). Three kinds:
 - ``sampled``: rows of ``X`` drawn from N(0, Sigma_x), ``Y = X W_teacher + noise * N(0, 1)``
   with the teacher ``W_teacher = U diag_{d x p}(sigma / lam) V^T``; the assumption then holds
   only approximately, as with real data. A held-out test set is drawn the same way.
+
+Beyond the assumption (THEORY.md section 7), a ``population`` dataset may carry a rotation angle
+``epsilon``: ``Sigma_xy = U R(epsilon) diag_{d x p}(sigma) V^T`` with ``R(epsilon) = expm(epsilon A)``
+and ``A`` a fixed antisymmetric ``d x d`` matrix of unit Frobenius norm (``rotation_generator``),
+so the covariances no longer commute when ``lam`` is not constant; ``epsilon = 0`` is the
+aligned dataset exactly.
 """
 
 from __future__ import annotations
@@ -21,6 +27,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
+from scipy.linalg import expm
 
 
 def haar_orthogonal(n: int, rng: np.random.Generator) -> np.ndarray:
@@ -50,6 +57,23 @@ def teacher(U, V, lam, sigma) -> np.ndarray:
     d, p = U.shape[0], V.shape[0]
     m = len(sigma)
     return U @ rect_diag(np.asarray(sigma) / np.asarray(lam)[:m], d, p) @ V.T
+
+
+def rotation_generator(d: int, rng: np.random.Generator) -> np.ndarray:
+    """``A = (Z - Z^T) / ||Z - Z^T||_F`` with ``Z`` standard Gaussian: antisymmetric, unit Frobenius norm."""
+    Z = rng.standard_normal((d, d))
+    A = Z - Z.T
+    return A / np.linalg.norm(A)
+
+
+def rotate_cross_covariance(Sigma_xy, U, A, epsilon: float) -> np.ndarray:
+    """``U R(epsilon) U^T Sigma_xy`` with ``R(epsilon) = expm(epsilon A)``.
+
+    Maps ``U diag(sigma) V^T`` to ``U R(epsilon) diag(sigma) V^T``; ``epsilon = 0`` returns the input.
+    """
+    if epsilon == 0:
+        return Sigma_xy
+    return U @ expm(epsilon * A) @ U.T @ Sigma_xy
 
 
 def exact_sample(U, V, lam, sigma, n: int, rng: np.random.Generator):
@@ -91,12 +115,14 @@ class Dataset:
         return cls(*(arrays[k] for k in core), samples={k: v for k, v in arrays.items() if k not in core})
 
 
-def make_dataset(spec: dict, rng: np.random.Generator) -> Dataset:
+def make_dataset(spec: dict, rng: np.random.Generator, rotation_rng: np.random.Generator | None = None) -> Dataset:
     """Build the dataset described by one ``datasets:`` entry of the config.
 
     ``spec`` keys: ``kind`` (population | exact_sample | sampled), ``d``, ``p``, ``lam`` (length d),
     ``sigma`` (length min(d, p)), ``basis`` (identity | random) and, for samples, ``n`` and
-    (sampled only) ``noise`` and ``n_test``.
+    (sampled only) ``noise`` and ``n_test``; ``epsilon`` (population only) rotates ``Sigma_xy``
+    away from the shared basis with ``A = rotation_generator(d, rotation_rng)`` (``rng`` if not given;
+    pass one stream shared by all datasets so that every ``epsilon`` rotates along the same ``A``).
     """
     d, p = spec["d"], spec["p"]
     lam, sigma = np.asarray(spec["lam"], float), np.asarray(spec["sigma"], float)
@@ -107,6 +133,9 @@ def make_dataset(spec: dict, rng: np.random.Generator) -> Dataset:
     kind = spec["kind"]
     if kind == "population":
         Sx, Sxy = covariances(U, V, lam, sigma)
+        epsilon = spec.get("epsilon", 0.0)
+        if epsilon:
+            Sxy = rotate_cross_covariance(Sxy, U, rotation_generator(d, rotation_rng or rng), epsilon)
         return Dataset(Sx, Sxy, U, V, lam, sigma)
     if kind == "exact_sample":
         X, Y = exact_sample(U, V, lam, sigma, spec["n"], rng)

@@ -56,12 +56,17 @@ def component_frame(arrays: dict, data: Dataset) -> pd.DataFrame:
 
 
 def transition_frame(arrays: dict, data: Dataset) -> pd.DataFrame:
-    """Measured (exact, from the simulation) and predicted transition iterations of every crossed component."""
+    """Measured (exact, from the simulation) and predicted transition iterations of every crossed component.
+
+    Components with ``sigma_i = 0`` (a low-rank teacher) have no transition and no row.
+    """
     m = data.sigma.size
     lam, sigma = data.lam[:m], data.sigma
     depth, eta, delta = scalar(arrays, "depth"), scalar(arrays, "eta"), scalar(arrays, "delta")
-    k_pred = theory.predicted_transition(depth, lam, sigma, eta, delta)
-    k_meas = arrays["k_cross"].astype(float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        k_pred = theory.predicted_transition(depth, lam, sigma, eta, delta)
+        k_meas = arrays["k_cross"].astype(float)
+        rel_error = np.abs(k_meas - k_pred) / k_pred
     df = pd.DataFrame(
         {
             "run_id": run_id(arrays),
@@ -70,10 +75,10 @@ def transition_frame(arrays: dict, data: Dataset) -> pd.DataFrame:
             "lambda": lam,
             "k_measured": arrays["k_cross"],
             "k_predicted": k_pred,
-            "rel_error": np.abs(k_meas - k_pred) / k_pred,
+            "rel_error": rel_error,
         }
     )
-    return df[df["k_measured"] >= 0]
+    return df[(df["k_measured"] >= 0) & (df["sigma"] > 0)]
 
 
 def permode_deviation(arrays: dict, data: Dataset) -> float:

@@ -19,6 +19,6 @@ for _experiment in RUNS:
             experiment=_experiment,
             spec=config["experiments"][_experiment],
             seed=config["seed"],
-            n_log=config["experiments"][_experiment].get("n_log", config["n_log"]),
+            n_log=config["n_log"],
         script:
             "../scripts/simulate.py"

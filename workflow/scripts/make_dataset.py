@@ -8,7 +8,7 @@ from implicitreg.spectra import make_dataset
 sys.stderr = open(snakemake.log[0], "w")  # noqa: F821
 sm = snakemake  # noqa: F821
 name, spec, seed = sm.wildcards.dataset, sm.params.spec, sm.params.seed
-data = make_dataset(spec, seeds.rng(seed, "dataset", name))
+data = make_dataset(spec, seeds.rng(seed, "dataset", name), rotation_rng=seeds.rng(seed, "rotation"))
 fileio.save_npz(sm.output.npz, **data.arrays())
 stream = {"entropy": seed, "spawn_key": list(seeds.seed_sequence(seed, "dataset", name).spawn_key)}
 fileio.save_json(sm.output.json, {"dataset": name, "spec": dict(spec), "seed": stream})

@@ -1,0 +1,54 @@
+"""Configuration options of the beyond-the-assumptions stage are checked, naming the key."""
+
+import copy
+from pathlib import Path
+
+import jsonschema
+import pytest
+import yaml
+
+from implicitreg.configcheck import ConfigError, check_config
+
+ROOT = Path(__file__).resolve().parents[1]
+SCHEMA = yaml.safe_load((ROOT / "workflow/schemas/config.schema.yaml").read_text())
+CONFIG = yaml.safe_load((ROOT / "config.yaml").read_text())
+
+
+def edited(edit):
+    config = copy.deepcopy(CONFIG)
+    edit(config)
+    return config
+
+
+@pytest.mark.parametrize(
+    "edit,key",
+    [
+        (lambda c: c["experiments"]["phase"].update(eta=[0.1]), "experiments.phase.eta"),
+        (lambda c: c["experiments"]["phase"].pop("eta_sigma1"), "experiments.phase.eta"),
+        (lambda c: c["datasets"]["coloured"].update(epsilon=0.1), "datasets.coloured.epsilon"),
+        (lambda c: c["datasets"]["teacher_s0"].update(sigma=[0.0] * 20), "datasets.teacher_s0.sigma"),
+        (lambda c: c["figures"]["F7"].update(rotation="nope"), "figures.F7.rotation"),
+        (lambda c: c["figures"]["F8"].update(ridge_alpha=[10.0, 1.0, 5]), "figures.F8.ridge_alpha"),
+    ],
+)
+def test_check_config_names_the_key(edit, key):
+    config = edited(edit)
+    jsonschema.validate(config, SCHEMA)
+    with pytest.raises(ConfigError, match=key.replace(".", r"\.")):
+        check_config(config)
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        lambda c: c["datasets"]["rot_eps0_1"].update(epsilon=-0.1),
+        lambda c: c["datasets"]["teacher_s0"]["sigma"].__setitem__(0, -1.0),
+        lambda c: c["experiments"]["phase"].update(eta_sigma1=[0.0]),
+        lambda c: c["experiments"]["phase"].update(n_log=1),
+        lambda c: c["figures"]["F8"].update(ridge_alpha=[1.0, 2.0]),
+        lambda c: c["claims"].update(phase_min_agreement=1.5),
+    ],
+)
+def test_schema_rejects(edit):
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(edited(edit), SCHEMA)

@@ -1,0 +1,55 @@
+"""Test risk, ridge path and table T3 on cases with known answers."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from implicitreg import generalization, seeds, spectra
+
+
+def test_test_risk_of_the_teacher_is_the_noise():
+    rng = seeds.rng(3, "risk")
+    X, W, E = rng.standard_normal((50, 4)), rng.standard_normal((4, 3)), rng.standard_normal((50, 3))
+    assert generalization.test_risk(W, X, X @ W + E) == pytest.approx(0.5 * np.sum(E**2) / 50, rel=1e-13)
+    batched = generalization.test_risk(np.stack([W, np.zeros_like(W)]), X, X @ W + E)
+    assert batched.shape == (2,) and batched[1] == pytest.approx(0.5 * np.sum((X @ W + E) ** 2) / 50)
+
+
+def test_teacher_risk_on_sampled_data_approaches_p_noise2_over_2():
+    spec = {"kind": "sampled", "basis": "random", "d": 6, "p": 5, "n": 20, "n_test": 200_000, "noise": 0.7,
+            "lam": [1.0] * 6, "sigma": [3.0, 1.0, 0, 0, 0]}  # fmt: skip
+    data = spectra.make_dataset(spec, seeds.rng(0, "teacher"))
+    W = spectra.teacher(data.U, data.V, data.lam, data.sigma)
+    risk = generalization.test_risk(W, data.samples["X_test"], data.samples["Y_test"])
+    assert risk == pytest.approx(5 * 0.7**2 / 2, rel=0.01)
+    assert np.linalg.matrix_rank(W) == 2
+
+
+def test_ridge_path_limits_and_closed_form():
+    rng = seeds.rng(4, "ridge")
+    X = rng.standard_normal((30, 4))
+    Sx, Sxy = X.T @ X / 30, X.T @ rng.standard_normal((30, 2)) / 30
+    W = generalization.ridge_path(Sx, Sxy, [1e-12, 1.0, 1e12])
+    np.testing.assert_allclose(W[0], np.linalg.solve(Sx, Sxy), rtol=1e-8)
+    np.testing.assert_allclose(1e12 * W[2], Sxy, rtol=1e-9)
+    diag = generalization.ridge_path(np.diag([1.0, 3.0]), np.diag([2.0, 6.0]), [1.0])[0]
+    np.testing.assert_allclose(diag, np.diag([1.0, 1.5]))  # sigma_i / (lam_i + alpha)
+
+
+def test_t3_picks_the_best_of_each_method():
+    rows = []
+    for ds, shift in (("a", 0.0), ("b", 1.0)):
+        rows += [(ds, "two_layer", k, r + shift) for k, r in ((0, 5.0), (10, 2.0), (20, 3.0))]
+        rows += [(ds, "linear", k, r + shift) for k, r in ((0, 5.0), (10, 4.0))]
+        rows += [(ds, "rrr", k, r + shift) for k, r in ((0, 6.0), (1, 2.5), (2, 3.5))]
+        rows += [(ds, "ridge", a, r + shift) for a, r in ((0.1, 3.0), (1.0, 2.8))]
+        rows += [(ds, "teacher", 0.0, 1.0 + shift)]
+    risk = pd.DataFrame(rows, columns=["dataset", "method", "param", "test_risk"])
+    t3 = generalization.t3_table(risk).set_index("dataset")
+    assert list(t3.columns) == generalization.T3_COLUMNS[1:]
+    assert t3.loc["a", "two_layer"] == 2.0 and t3.loc["a", "two_layer_step"] == 10
+    assert t3.loc["b", "rrr"] == 3.5 and t3.loc["b", "rrr_rank"] == 1
+    assert t3.loc["a", "least_squares"] == 3.5  # RRR at full rank
+    assert t3.loc["a", "ridge_alpha"] == 1.0
+    assert t3.loc["mean", "two_layer"] == 2.5 and t3.loc["std", "two_layer"] == pytest.approx(np.sqrt(0.5))
+    assert t3.loc["mean", "teacher"] == 1.5
