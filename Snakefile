@@ -15,6 +15,8 @@ include: "workflow/rules/baselines.smk"
 include: "workflow/rules/aggregate.smk"
 include: "workflow/rules/figures.smk"
 include: "workflow/rules/claims.smk"
+include: "workflow/rules/depth.smk"
+include: "workflow/rules/dmf.smk"
 
 
 rule all:
