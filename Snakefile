@@ -15,8 +15,10 @@ include: "workflow/rules/baselines.smk"
 include: "workflow/rules/aggregate.smk"
 include: "workflow/rules/figures.smk"
 include: "workflow/rules/path.smk"
-include: "workflow/rules/claims.smk"
 include: "workflow/rules/beyond.smk"
+include: "workflow/rules/depth.smk"
+include: "workflow/rules/dmf.smk"
+include: "workflow/rules/claims.smk"
 
 
 rule all:

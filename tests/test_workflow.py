@@ -46,7 +46,7 @@ def test_runs_table_matches_run_files(workdir):
     files = sorted(p.stem for p in (workdir / "results/runs").glob("*.npz"))
     assert sorted(runs["run_id"]) == files
     assert set(runs["status"]) <= {"converged", "max_steps", "diverged"}
-    assert set(runs["model"]) == {"linear", "two_layer"}
+    assert set(runs["model"]) == {"linear", "two_layer", "deep"}
 
 
 def test_run_file_replays_from_itself_and_its_dataset(workdir):

@@ -54,15 +54,46 @@ def check_experiment(name: str, exp: dict, datasets: dict) -> None:
         _fail(f"{key}", "eta (eta_sigma1) and delta lists must not repeat values")
 
 
+def check_dmf_experiment(name: str, exp: dict) -> None:
+    """Ranks fit the target (``R <= len(singular_values)``, ``R <= n``); singular values strictly decrease; one
+    setting per depth."""
+    key = f"dmf_experiments.{name}"
+    s = exp["singular_values"]
+    if max(exp["rank"]) > len(s):
+        _fail(f"{key}.rank", f"rank {max(exp['rank'])} needs that many singular_values, got {len(s)}")
+    if max(exp["rank"]) >= exp["n"]:
+        _fail(f"{key}.rank", f"rank {max(exp['rank'])} must be below n = {exp['n']}")
+    if any(b >= a for a, b in zip(s, s[1:])):
+        _fail(f"{key}.singular_values", f"must strictly decrease (stage r learns singular value r), got {s}")
+    depths = [st["depth"] for st in exp["settings"]]
+    if len(set(depths)) != len(depths):
+        _fail(f"{key}.settings", f"one setting per depth, got depths {depths}")
+
+
+def check_dmf(config: dict) -> None:
+    """DMF experiments, the stage rule (``lo < hi``) and the large setting."""
+    for name, exp in config.get("dmf_experiments", {}).items():
+        check_dmf_experiment(name, exp)
+    rule = config.get("dmf_stage_rule", {"lo": 0.0, "hi": 1.0})
+    if rule["lo"] >= rule["hi"]:
+        _fail("dmf_stage_rule.lo", f"must be below hi = {rule['hi']}, got {rule['lo']}")
+    if config.get("dmf_experiments") and "dmf_stage_rule" not in config:
+        _fail("dmf_stage_rule", "dmf_experiments need a stage rule {lo, hi}")
+    if config.get("dmf_size") == "large" and "dmf_large" not in config:
+        _fail("dmf_large", "dmf_size is large but no dmf_large overrides are given")
+
+
 def check_config(config: dict) -> None:
     """All cross-field checks; the JSON schema (workflow/schemas) has checked types and ranges."""
     for name, spec in config["datasets"].items():
         check_dataset(name, spec)
     for name, exp in config["experiments"].items():
         check_experiment(name, exp, config["datasets"])
+    check_dmf(config)
+    known = set(config["experiments"]) | set(config.get("dmf_experiments", {}))
     for fig, spec in config["figures"].items():
         for ref in ("experiment", "aligned", "rotation"):
-            if ref in spec and spec[ref] not in config["experiments"]:
+            if ref in spec and spec[ref] not in known:
                 _fail(f"figures.{fig}.{ref}", f"unknown experiment {spec[ref]!r}")
         if "ridge_alpha" in spec and spec["ridge_alpha"][0] >= spec["ridge_alpha"][1]:
             _fail(f"figures.{fig}.ridge_alpha", "needs alpha_min < alpha_max")

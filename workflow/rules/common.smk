@@ -68,6 +68,8 @@ def figure_inputs(wildcards):
     _, tables = FIGURES[wildcards.fig]
     experiment = config["figures"][wildcards.fig]["experiment"]
     files = {t: TABLE_FILES[t] for t in tables}
+    if experiment not in config["experiments"]:  # a DMF experiment: no datasets
+        return files
     return files | {"datasets": experiment_datasets(experiment)}
 
 
