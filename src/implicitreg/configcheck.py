@@ -35,7 +35,7 @@ def check_dataset(name: str, spec: dict) -> None:
 
 
 def check_experiment(name: str, exp: dict, datasets: dict) -> None:
-    """Datasets exist; widths fit (``width <= max(d, p)``); step sizes keep the linear model stable."""
+    """Datasets exist; widths fit (``width <= max(d, p)``); ``method: per_mode`` only where it is exact."""
     key = f"experiments.{name}"
     for ds in exp["datasets"]:
         if ds not in datasets:
@@ -43,6 +43,12 @@ def check_experiment(name: str, exp: dict, datasets: dict) -> None:
         spec = datasets[ds]
         if "width" in exp and exp["width"] > max(spec["d"], spec["p"]):
             _fail(f"{key}.width", f"{exp['width']} exceeds max(d, p) = {max(spec['d'], spec['p'])} of dataset {ds!r}")
+    if exp.get("method", "full") == "per_mode":
+        if exp.get("init", "aligned") != "aligned":
+            _fail(f"{key}.method", "per_mode is exact only for init: aligned")
+        for ds in exp["datasets"]:
+            if datasets[ds]["kind"] == "sampled":
+                _fail(f"{key}.method", f"per_mode needs exactly commuting covariances; dataset {ds!r} is sampled")
     if len(set(exp["eta"])) != len(exp["eta"]) or len(set(exp["delta"])) != len(exp["delta"]):
         _fail(f"{key}", "eta and delta lists must not repeat values")
 
