@@ -39,7 +39,8 @@ def check_dataset(name: str, spec: dict) -> None:
 
 
 def check_experiment(name: str, exp: dict, datasets: dict) -> None:
-    """Datasets exist; widths fit (``width <= max(d, p)``); exactly one of ``eta`` and ``eta_sigma1``."""
+    """Datasets exist; widths fit (``width <= max(d, p)``); exactly one of ``eta`` and ``eta_sigma1``;
+    ``method: per_mode`` only where it is exact."""
     key = f"experiments.{name}"
     if ("eta" in exp) == ("eta_sigma1" in exp):
         _fail(f"{key}.eta", "give exactly one of eta (step sizes) and eta_sigma1 (eta sigma_1 products)")
@@ -49,6 +50,12 @@ def check_experiment(name: str, exp: dict, datasets: dict) -> None:
         spec = datasets[ds]
         if "width" in exp and exp["width"] > max(spec["d"], spec["p"]):
             _fail(f"{key}.width", f"{exp['width']} exceeds max(d, p) = {max(spec['d'], spec['p'])} of dataset {ds!r}")
+    if exp.get("method", "full") == "per_mode":
+        if exp.get("init", "aligned") != "aligned":
+            _fail(f"{key}.method", "per_mode is exact only for init: aligned")
+        for ds in exp["datasets"]:
+            if datasets[ds]["kind"] == "sampled" or datasets[ds].get("epsilon", 0):
+                _fail(f"{key}.method", f"per_mode needs exactly commuting covariances; dataset {ds!r} does not commute")
     etas = exp.get("eta", exp.get("eta_sigma1"))
     if len(set(etas)) != len(etas) or len(set(exp["delta"])) != len(exp["delta"]):
         _fail(f"{key}", "eta (eta_sigma1) and delta lists must not repeat values")

@@ -9,8 +9,9 @@ The loss depends on the data only through ``(Sigma_x, Sigma_xy)``:
 The loss we log is the excess loss ``L(W) - L(W_*) = 1/2 tr((W - W_*)^T Sigma_x (W - W_*))`` with
 ``W_* = Sigma_x^{-1} Sigma_xy``; it needs no ``Y``.
 
-``simulate`` advances a batch of runs of the same shape together (a stacked array program)
-with a step size per run, and stops each run on its own: ``converged`` when
+``simulate`` advances a batch of runs of the same shape in one call of the compiled kernel
+``gdkernel.run_batch`` (no Python per iteration), with a step size per run, and stops each run on its
+own: ``converged`` when
 ``||G(W)||_F <= tol ||Sigma_xy||_F``, ``diverged`` when the loss is not finite or exceeds
 ``blowup * (1 + L(0))``, ``max_steps`` otherwise. It logs ``W`` at log-spaced iterations and at
 the iterations that bracket each component's transition, so transitions are detected exactly.
@@ -108,6 +109,14 @@ def factor_gradients(factors: list[np.ndarray], G: np.ndarray) -> list[np.ndarra
     return grads
 
 
+def log_capacity(log_mask: np.ndarray, m: int) -> int:
+    """Most rows one run can log: the grid, ``k - 1`` and ``k`` for each of ``m`` crossings, and the last step."""
+    return int(log_mask.sum()) + 2 * m + 1
+
+
+LOG_CHUNK_BYTES = 64 * 2**20  # log buffers of one chunk of runs: bounds memory whatever the batch size
+
+
 def simulate(
     Sigma_x,
     Sigma_xy,
@@ -125,69 +134,58 @@ def simulate(
     """Run discrete GD for a batch of ``B`` runs; ``factors0[j]`` has shape ``(B, rows_j, cols_j)``.
 
     ``eta`` is a scalar or one step size per run. Components ``u_i^T W v_i`` (``U``, ``V``) and
-    their ``targets`` are monitored for transition detection when given.
+    their ``targets`` are monitored for transition detection when given. The iterations run in the
+    compiled kernel ``gdkernel.run_batch``, chunks of runs at a time so that the log buffers stay
+    under ``LOG_CHUNK_BYTES``; each run's result does not depend on the batch or the chunking.
     """
-    Sigma_x, Sigma_xy = np.asarray(Sigma_x, float), np.asarray(Sigma_xy, float)
+    from numba.typed import List  # compiled code loads only when a simulation runs, not when the DAG is built
+
+    from . import gdkernel
+
+    Sigma_x = np.ascontiguousarray(Sigma_x, float)
+    Sigma_xy = np.ascontiguousarray(Sigma_xy, float)
     B = factors0[0].shape[0]
-    eta = np.broadcast_to(np.asarray(eta, float), (B,)).copy()
+    d, p = Sigma_xy.shape
+    eta = np.ascontiguousarray(np.broadcast_to(np.asarray(eta, float), (B,)))
     W_star = np.linalg.solve(Sigma_x, Sigma_xy)
-    g_scale = np.linalg.norm(Sigma_xy)
+    conv_threshold = tol * np.linalg.norm(Sigma_xy)
     log_mask = log_grid(max_steps, n_log)
-    monitor = targets is not None
-    m = np.size(targets) if monitor else 0
-    if monitor:
-        targets = np.asarray(targets, float)
-        Um, Vm = np.asarray(U)[:, :m], np.asarray(V)[:, :m]
-
-    idx = np.arange(B)  # original indices of the runs still active
-    F = [np.array(f, float) for f in factors0]
-    logs: list[list[tuple[int, np.ndarray, float]]] = [[] for _ in range(B)]
-    k_cross = np.full((B, m), -1, int)
-    results: list[Trajectory | None] = [None] * B
-    loss0 = None
-    prev = None  # (W, loss) at the previous iteration, for bracketing transitions
-
-    for k in range(max_steps + 1):
-        W = end_to_end(F)
-        E = W - W_star
-        loss = 0.5 * np.einsum("bij,ik,bkj->b", E, Sigma_x, E)
-        G = Sigma_x @ W - Sigma_xy
-        if loss0 is None:
-            loss0 = loss.copy()
-        finite = np.isfinite(loss) & np.all(np.isfinite(W), axis=(1, 2))
-        diverged = ~finite | (loss > blowup * (1.0 + loss0))
-        newly = np.zeros((idx.size, m), bool)
-        if monitor:
-            comps = np.einsum("di,bde,ei->bi", Um, W, Vm)
-            newly = (comps >= 0.5 * targets) & (k_cross[idx] < 0) & finite[:, None]
-            k_cross[idx] = np.where(newly, k, k_cross[idx])
-        converged = np.linalg.norm(G, axis=(1, 2)) <= tol * g_scale
-        done = diverged | converged | (k == max_steps)
-        for b in range(idx.size):
-            log = logs[idx[b]]
-            if newly[b].any() and k > 0 and log[-1][0] != k - 1:
-                log.append((k - 1, prev[0][b].copy(), float(prev[1][b])))
-            if finite[b] and (log_mask[k] or newly[b].any() or done[b]):
-                log.append((k, W[b].copy(), float(loss[b])))
-        for b in np.flatnonzero(done):
-            status = "diverged" if diverged[b] else "converged" if converged[b] else "max_steps"
-            log = logs[idx[b]]
-            results[idx[b]] = Trajectory(
-                steps=np.array([s for s, _, _ in log], int),
-                W=np.stack([w for _, w, _ in log]),
-                loss=np.array([v for _, _, v in log]),
-                factors=[f[b].copy() for f in F],
-                status=status,
-                n_steps=k,
-                k_cross=k_cross[idx[b]].copy(),
+    m = np.size(targets) if targets is not None else 0
+    if m:
+        half_targets = 0.5 * np.asarray(targets, float).ravel()
+        Um = np.ascontiguousarray(np.asarray(U, float)[:, :m])
+        Vm = np.ascontiguousarray(np.asarray(V, float)[:, :m])
+    else:
+        half_targets, Um, Vm = np.zeros(0), np.zeros((d, 0)), np.zeros((p, 0))
+    cap = log_capacity(log_mask, m)
+    chunk = max(1, min(B, LOG_CHUNK_BYTES // (cap * d * p * 8)))
+    results: list[Trajectory] = []
+    for lo in range(0, B, chunk):
+        hi = min(B, lo + chunk)
+        n = hi - lo
+        F = tuple(np.array(f[lo:hi], float, order="C") for f in factors0)
+        log_steps = np.zeros((n, cap), np.int64)
+        log_W = np.zeros((n, cap, d, p))
+        log_loss = np.zeros((n, cap))
+        n_logged = np.zeros(n, np.int64)
+        status = np.zeros(n, np.int64)
+        n_steps = np.zeros(n, np.int64)
+        k_cross = np.full((n, m), -1, np.int64)
+        gdkernel.run_batch(
+            List(F), Sigma_x, Sigma_xy, W_star, eta[lo:hi], max_steps, conv_threshold, blowup, log_mask,
+            Um, Vm, half_targets, log_steps, log_W, log_loss, n_logged, status, n_steps, k_cross,
+        )  # fmt: skip
+        for b in range(n):
+            t = n_logged[b]
+            results.append(
+                Trajectory(
+                    steps=log_steps[b, :t].astype(int),
+                    W=log_W[b, :t].copy(),
+                    loss=log_loss[b, :t].copy(),
+                    factors=[f[b].copy() for f in F],
+                    status=gdkernel.STATUS_NAMES[status[b]],
+                    n_steps=int(n_steps[b]),
+                    k_cross=k_cross[b].astype(int),
+                )
             )
-        keep = ~done
-        if not keep.any():
-            break
-        if not keep.all():
-            idx, F, W, G, loss, loss0 = idx[keep], [f[keep] for f in F], W[keep], G[keep], loss[keep], loss0[keep]
-        eta_b = eta[idx][:, None, None]
-        grads = factor_gradients(F, G)
-        F = [f - eta_b * g for f, g in zip(F, grads)]
-        prev = (W, loss)
     return results

@@ -6,6 +6,8 @@ the same dataset and depth share a shape and are simulated as one batch. Instead
 experiment may give ``eta_sigma1``, the products ``eta sigma_1`` (THEORY.md section 5): then
 ``eta = eta_sigma1 / sigma_1`` with ``sigma_1 = max(sigma)`` of each dataset. An optional ``n_log``
 overrides the config-wide number of logged iterations (``n_log > max_steps`` logs every iteration).
+``method: per_mode`` (aligned runs on exactly commuting datasets only) replaces the full-matrix
+simulation by the exact per-mode recursion (``implicitreg.permode``); the default is ``full``.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
-from . import dynamics, seeds
+from . import dynamics, permode, seeds
 from .spectra import Dataset
 
 MODELS = {1: "linear", 2: "two_layer"}
@@ -91,25 +93,48 @@ def simulate_runs(runs: list[RunSpec], datasets: dict[str, Dataset], exp: dict, 
     for (ds, _, _), group in itertools.groupby(runs, key=lambda r: (r.dataset, r.depth, r.width)):
         group = list(group)
         data = datasets[ds]
-        m = data.sigma.size
         inits = [initial_factors(r, data, seed) for r in group]
         factors0 = [np.stack(fs) for fs in zip(*inits)]
-        trajs = dynamics.simulate(
-            data.Sigma_x,
-            data.Sigma_xy,
-            factors0,
-            [r.eta for r in group],
-            max_steps=exp["max_steps"],
-            tol=exp.get("tol", 1e-10),
-            n_log=exp.get("n_log", n_log),
-            U=data.U,
-            V=data.V,
-            targets=data.sigma / data.lam[:m],
-        )
+        trajs = simulate_group(group, data, factors0, exp, exp.get("n_log", n_log))
         for r, w0, tr in zip(group, inits, trajs):
             arrays = {f"W0_{j}": f for j, f in enumerate(w0)} | {f"Wfinal_{j}": f for j, f in enumerate(tr.factors)}
             meta = asdict(r) | {"run_id": r.run_id, "model": r.model, "status": tr.status, "n_steps": tr.n_steps}
+            meta["method"] = exp.get("method", "full")
             arrays |= {k: np.asarray(v) for k, v in meta.items()}
             arrays |= {"steps": tr.steps, "W": tr.W, "loss": tr.loss, "k_cross": tr.k_cross}
             out[r.run_id] = arrays
     return out
+
+
+def simulate_group(group: list[RunSpec], data: Dataset, factors0: list[np.ndarray], exp: dict, n_log: int):
+    """Trajectories of runs of one shape: the batched full-matrix simulator, or the per-mode recursion."""
+    m = data.sigma.size
+    if exp.get("method", "full") == "per_mode":
+        return [
+            permode.simulate_aligned(
+                data.lam,
+                data.sigma,
+                data.U,
+                data.V,
+                r.depth,
+                r.width,
+                r.eta,
+                r.delta,
+                max_steps=exp["max_steps"],
+                tol=exp.get("tol", 1e-10),
+                n_log=n_log,
+            )
+            for r in group
+        ]
+    return dynamics.simulate(
+        data.Sigma_x,
+        data.Sigma_xy,
+        factors0,
+        [r.eta for r in group],
+        max_steps=exp["max_steps"],
+        tol=exp.get("tol", 1e-10),
+        n_log=n_log,
+        U=data.U,
+        V=data.V,
+        targets=data.sigma / data.lam[:m],
+    )

@@ -40,6 +40,8 @@ rule aggregate_rrr:
         "results/tables/rrr.csv",
     log:
         "logs/aggregate/rrr.log",
+    benchmark:
+        "logs/benchmarks/aggregate/rrr.tsv"
     conda:
         ENV
     threads: 1
@@ -56,6 +58,8 @@ rule table_t1:
         "results/tables/T1_transition_errors.csv",
     log:
         "logs/tables/T1.log",
+    benchmark:
+        "logs/benchmarks/tables/T1.tsv"
     conda:
         ENV
     threads: 1

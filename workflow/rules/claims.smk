@@ -12,6 +12,8 @@ rule claims_core:
         "results/claims/core.csv",
     log:
         "logs/claims/core.log",
+    benchmark:
+        "logs/benchmarks/claims/core.tsv"
     conda:
         ENV
     threads: 1
@@ -31,6 +33,8 @@ rule claims:
         "results/tables/claims.csv",
     log:
         "logs/claims/claims.log",
+    benchmark:
+        "logs/benchmarks/claims/claims.tsv"
     conda:
         ENV
     threads: 1

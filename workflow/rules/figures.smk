@@ -13,6 +13,8 @@ rule figure:
         png="figures/{fig}_{name}.png",
     log:
         "logs/figures/{fig}_{name}.log",
+    benchmark:
+        "logs/benchmarks/figures/{fig}_{name}.tsv"
     wildcard_constraints:
         fig="F[0-9]+",
     conda:

@@ -1,0 +1,89 @@
+"""The compiled GD kernel against the numpy formulas, and its independence of batch and chunking."""
+
+import numpy as np
+import pytest
+
+from implicitreg import dynamics, seeds, spectra
+
+
+def problem(d, p, name):
+    rng = seeds.rng(5, name)
+    U, V = spectra.haar_orthogonal(d, rng), spectra.haar_orthogonal(p, rng)
+    m = min(d, p)
+    lam = np.linspace(2.0, 0.5, d)
+    sigma = np.linspace(1.5, 0.2, m)
+    Sx, Sxy = spectra.covariances(U, V, lam, sigma)
+    return U, V, Sx, Sxy, sigma / lam[:m]
+
+
+def numpy_gd(Sx, Sxy, factors, eta, steps):
+    """Reference: ``Wj <- Wj - eta dL/dWj`` with ``dynamics.factor_gradients`` (THEORY.md section 1)."""
+    F = [f.copy() for f in factors]
+    for _ in range(steps):
+        G = Sx @ dynamics.end_to_end(F) - Sxy
+        F = [f - eta * g for f, g in zip(F, dynamics.factor_gradients(F, G))]
+    return F
+
+
+@pytest.mark.parametrize(
+    "d,p,depth,width",
+    [(5, 4, 1, 4), (5, 4, 2, 3), (5, 4, 3, 6), (4, 6, 4, 2), (40, 36, 2, 40), (40, 36, 3, 33)],
+)
+def test_kernel_steps_equal_numpy_gradient_steps(d, p, depth, width):
+    """Small shapes use the loops, ``d = 40`` the BLAS products; both equal the numpy update to rounding."""
+    U, V, Sx, Sxy, targets = problem(d, p, f"k{d}{p}{depth}")
+    f0 = dynamics.random_init(d, p, depth, width, 0.5, seeds.rng(1, "init", str(depth)))
+    eta = 0.05
+    (tr,) = dynamics.simulate(
+        Sx, Sxy, [f[None] for f in f0], eta, max_steps=7, tol=0.0, n_log=3, U=U, V=V, targets=targets
+    )
+    assert tr.status == "max_steps" and tr.n_steps == 7
+    ref = numpy_gd(Sx, Sxy, f0, eta, 7)
+    for got, want in zip(tr.factors, ref):
+        np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-14)
+
+
+def test_logged_loss_is_the_excess_loss():
+    """``loss = 1/2 tr((W - W_*)^T Sigma_x (W - W_*))`` at every logged step, from the logged ``W``."""
+    U, V, Sx, Sxy, targets = problem(5, 4, "loss")
+    f0 = dynamics.random_init(5, 4, 2, 4, 1.0, seeds.rng(2, "loss"))
+    (tr,) = dynamics.simulate(Sx, Sxy, [f[None] for f in f0], 0.1, max_steps=300, tol=1e-12, n_log=20)
+    E = tr.W - np.linalg.solve(Sx, Sxy)
+    expected = 0.5 * np.einsum("tij,ik,tkj->t", E, Sx, E)
+    np.testing.assert_allclose(tr.loss, expected, rtol=1e-9, atol=1e-15)
+    assert tr.loss[0] > 10 * tr.loss[-1]
+
+
+def test_a_run_does_not_depend_on_its_batch_or_chunk(monkeypatch):
+    """Bytes of a run are the same alone, inside a batch, and with the batch split into chunks of one run."""
+    U, V, Sx, Sxy, targets = problem(5, 4, "batch")
+    etas, deltas = [0.01, 0.2, 0.05, 3.0], [3.0, 6.0, 9.0, 1.0]  # 3.0 diverges
+    f0 = [dynamics.aligned_init(U, V, 2, 4, delta) for delta in deltas]
+    stacked = [np.stack(fs) for fs in zip(*f0)]
+    kw = dict(max_steps=3000, tol=1e-9, n_log=30, U=U, V=V, targets=targets)
+    batch = dynamics.simulate(Sx, Sxy, stacked, etas, **kw)
+    monkeypatch.setattr(dynamics, "LOG_CHUNK_BYTES", 1)
+    chunked = dynamics.simulate(Sx, Sxy, stacked, etas, **kw)
+    assert {t.status for t in batch} == {"converged", "max_steps", "diverged"}
+    for b, (eta, fs) in enumerate(zip(etas, f0)):
+        (alone,) = dynamics.simulate(Sx, Sxy, [f[None] for f in fs], eta, **kw)
+        for other in (batch[b], chunked[b]):
+            assert other.status == alone.status and other.n_steps == alone.n_steps
+            np.testing.assert_array_equal(other.steps, alone.steps)
+            np.testing.assert_array_equal(other.W, alone.W)
+            np.testing.assert_array_equal(other.loss, alone.loss)
+            np.testing.assert_array_equal(other.k_cross, alone.k_cross)
+            for a, c in zip(other.factors, alone.factors):
+                np.testing.assert_array_equal(a, c)
+
+
+def test_log_rows_are_bounded_by_the_grid_not_the_iterations():
+    U, V, Sx, Sxy, targets = problem(5, 4, "cap")
+    f0 = dynamics.aligned_init(U, V, 2, 4, 12.0)
+    (tr,) = dynamics.simulate(
+        Sx, Sxy, [f[None] for f in f0], 0.001, max_steps=300000, tol=1e-10, n_log=40, U=U, V=V, targets=targets
+    )
+    assert tr.n_steps > 50000
+    assert tr.steps.size <= dynamics.log_capacity(dynamics.log_grid(300000, 40), targets.size)
+    assert tr.steps.size <= 2 * 40 + 2 * targets.size + 1
+    assert (tr.k_cross >= 0).all()
