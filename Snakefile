@@ -8,13 +8,18 @@ min_version("9.0")
 configfile: "config.yaml"
 
 
+report: "workflow/report/workflow.rst"
+
+
 include: "workflow/rules/common.smk"
+include: "workflow/rules/provenance_common.smk"
 include: "workflow/rules/datasets.smk"
 include: "workflow/rules/simulate.smk"
 include: "workflow/rules/baselines.smk"
 include: "workflow/rules/aggregate.smk"
 include: "workflow/rules/figures.smk"
 include: "workflow/rules/claims.smk"
+include: "workflow/rules/provenance.smk"
 
 
 rule all:
@@ -23,3 +28,4 @@ rule all:
         lambda wc: list(TABLE_FILES.values()),
         lambda wc: figure_files(),
         "results/tables/claims.csv",
+        "results/MANIFEST.tsv",

@@ -10,7 +10,7 @@ from implicitreg import fileio
 sys.stderr = open(snakemake.log[0], "w")  # noqa: F821
 sm = snakemake  # noqa: F821
 frames = []
-for path in sm.input:
+for path in sm.input.baselines:
     b = fileio.load_npz(path)
     name = Path(path).stem.removeprefix("rrr_")
     frames.append(
