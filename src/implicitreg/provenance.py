@@ -157,14 +157,21 @@ def output_files(workdir: str | os.PathLike = ".", dirs=OUTPUT_DIRS) -> list[str
 def write_manifest(path, records: dict[str, dict], head: list[tuple[str, str]], workdir=".") -> None:
     """``records`` maps each output path to ``{rule, wildcards, params}``; rows are sorted by path.
 
-    Header lines are ``# key<TAB>value``; then a ``COLUMNS`` row and one row per output, with wildcards
-    and params as canonical JSON.
+    Header lines are ``# key<TAB>value``; then a ``COLUMNS`` row and one row per output file, with wildcards
+    and params as canonical JSON. A directory output contributes every file in it; an output no longer on
+    disk (a temporary one Snakemake removed after use) contributes none.
     """
+    workdir = Path(workdir)
+    files = {}
+    for rel, rec in records.items():
+        full = workdir / rel
+        inside = sorted(p for p in full.rglob("*") if p.is_file()) if full.is_dir() else [full] * full.is_file()
+        files |= {p.relative_to(workdir).as_posix(): rec for p in inside}
     lines = [f"# {k}\t{v}" for k, v in head]
     lines.append("\t".join(COLUMNS))
-    for rel in sorted(records):
-        rec = records[rel]
-        full = Path(workdir) / rel
+    for rel in sorted(files):
+        rec = files[rel]
+        full = workdir / rel
         cells = [rel, sha256(full), str(full.stat().st_size), rec["rule"]]
         cells += [canonical_json(rec.get("wildcards", {})), canonical_json(rec.get("params", {}))]
         lines.append("\t".join(cells))

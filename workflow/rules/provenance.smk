@@ -1,4 +1,7 @@
 # results/MANIFEST.tsv: every output with its SHA-256 and provenance (helpers in provenance_common.smk).
+# It runs in the main Snakemake process, whose DAG knows every job (not in a cluster job's partial DAG).
+localrules:
+    manifest,
 
 
 rule manifest:
