@@ -162,14 +162,15 @@ def test_stale_locks_are_cleared_but_live_ones_kept(tmp_path):
         live.wait()
 
 
-def test_manifest_expands_directories_and_skips_removed_outputs(tmp_path):
+def test_manifest_expands_directories_and_refuses_missing_outputs(tmp_path):
     (tmp_path / "results/sweep/b").mkdir(parents=True)
     (tmp_path / "results/sweep/a.csv").write_text("1\n")
     (tmp_path / "results/sweep/b/c.csv").write_text("2\n")
-    records = {
-        "results/sweep": {"rule": "sweep", "wildcards": {}, "params": {}},
-        "results/gone.npz": {"rule": "temporary", "wildcards": {}, "params": {}},
-    }
+    records = {"results/sweep": {"rule": "sweep", "wildcards": {}, "params": {}}}
+    missing = records | {"results/gone.npz": {"rule": "later", "wildcards": {}, "params": {}}}
+    with pytest.raises(FileNotFoundError, match="results/gone.npz"):
+        provenance.write_manifest(tmp_path / provenance.MANIFEST, missing, [], tmp_path)
+    assert not (tmp_path / provenance.MANIFEST).exists()
     provenance.write_manifest(tmp_path / provenance.MANIFEST, records, [], tmp_path)
     _, rows = provenance.read_manifest(tmp_path / provenance.MANIFEST)
     assert [(r["path"], r["rule"]) for r in rows] == [

@@ -158,14 +158,16 @@ def write_manifest(path, records: dict[str, dict], head: list[tuple[str, str]], 
     """``records`` maps each output path to ``{rule, wildcards, params}``; rows are sorted by path.
 
     Header lines are ``# key<TAB>value``; then a ``COLUMNS`` row and one row per output file, with wildcards
-    and params as canonical JSON. A directory output contributes every file in it; an output no longer on
-    disk (a temporary one Snakemake removed after use) contributes none.
+    and params as canonical JSON. A directory output contributes every file in it; a missing output is an
+    error (the manifest must run after every job it records).
     """
     workdir = Path(workdir)
     files = {}
     for rel, rec in records.items():
         full = workdir / rel
-        inside = sorted(p for p in full.rglob("*") if p.is_file()) if full.is_dir() else [full] * full.is_file()
+        if not full.exists():
+            raise FileNotFoundError(f"{rel} (rule {rec['rule']}) is not on disk: the manifest cannot record it")
+        inside = sorted(p for p in full.rglob("*") if p.is_file()) if full.is_dir() else [full]
         files |= {p.relative_to(workdir).as_posix(): rec for p in inside}
     lines = [f"# {k}\t{v}" for k, v in head]
     lines.append("\t".join(COLUMNS))

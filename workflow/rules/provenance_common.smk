@@ -37,14 +37,17 @@ def final_targets():
 
 
 def output_records(wildcards):
-    """{output path: rule, wildcards, resolved params} of every job of the DAG under results/ and figures/."""
+    """{output path: rule, wildcards, resolved params} of every job of the DAG under results/ and figures/.
+
+    temp() outputs are left out: Snakemake removes them once used.
+    """
     records = {}
     for job in workflow.dag.jobs:
         if job.rule.name in ("all", "manifest"):
             continue
         params = {k: v for k, v in job.params.items()}
         for f in job.output:
-            if f.startswith(provenance.OUTPUT_DIRS):
+            if f.startswith(provenance.OUTPUT_DIRS) and not f.is_temp:
                 records[str(f)] = {
                     "rule": job.rule.name,
                     "wildcards": dict(job.wildcards.items()),
