@@ -8,7 +8,11 @@ min_version("9.0")
 configfile: "config.yaml"
 
 
+report: "workflow/report/workflow.rst"
+
+
 include: "workflow/rules/common.smk"
+include: "workflow/rules/provenance_common.smk"
 include: "workflow/rules/datasets.smk"
 include: "workflow/rules/simulate.smk"
 include: "workflow/rules/baselines.smk"
@@ -19,6 +23,7 @@ include: "workflow/rules/beyond.smk"
 include: "workflow/rules/depth.smk"
 include: "workflow/rules/dmf.smk"
 include: "workflow/rules/claims.smk"
+include: "workflow/rules/provenance.smk"
 
 
 rule all:
@@ -27,3 +32,4 @@ rule all:
         lambda wc: list(TABLE_FILES.values()),
         lambda wc: figure_files(),
         "results/tables/claims.csv",
+        "results/MANIFEST.tsv",

@@ -1,10 +1,12 @@
-"""Cross-field checks of the configuration that a JSON schema cannot express.
+"""Checks of the configuration: the JSON schema with readable messages, and cross-field rules.
 
-``check_config`` raises ``ConfigError`` naming the offending key (``datasets.coloured.lam``) and
-what is allowed, before any job runs.
+``check_schema`` and ``check_config`` raise ``ConfigError`` naming the offending key
+(``datasets.coloured.lam``, ``experiments.staircase.eta[0]``) and what is allowed, before any job runs.
 """
 
 from __future__ import annotations
+
+import jsonschema
 
 
 class ConfigError(ValueError):
@@ -15,14 +17,58 @@ def _fail(key: str, message: str):
     raise ConfigError(f"config key '{key}': {message}")
 
 
+def key_name(path) -> str:
+    """``('experiments', 'staircase', 'eta', 0)`` as ``experiments.staircase.eta[0]``."""
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "<top level>"
+
+
+def describe(error: jsonschema.ValidationError) -> tuple[str, str]:
+    """``(key, message)`` of one schema violation, the message saying what is allowed."""
+    key, v, s, got = key_name(error.absolute_path), error.validator, error.validator_value, error.instance
+    if v == "additionalProperties" and isinstance(got, dict):
+        allowed = sorted(error.schema.get("properties", {}))
+        extra = sorted(set(got) - set(allowed))
+        inner = f"{key}.{extra[0]}" if error.absolute_path else extra[0]
+        return inner, f"unknown key (allowed here: {', '.join(allowed)})"
+    if v == "required":
+        missing = [k for k in s if k not in got]
+        return (f"{key}.{missing[0]}" if error.absolute_path else missing[0]), "is required but missing"
+    bounds = {"minimum": ">=", "exclusiveMinimum": ">", "maximum": "<=", "exclusiveMaximum": "<"}
+    if v in bounds:
+        return key, f"must be {bounds[v]} {s}, got {got!r}"
+    if v == "type":
+        return key, f"must be of type {s}, got {type(got).__name__} {got!r}"
+    if v == "minItems":
+        return key, f"must list at least {s} value(s), got {got!r} (an empty sweep runs nothing)"
+    if v == "minProperties":
+        return key, f"must define at least {s} entry, got none"
+    if v == "enum":
+        return key, f"must be one of {s}, got {got!r}"
+    if v == "pattern":
+        return key, f"must match {s}, got {got!r}"
+    return key, error.message
+
+
+def check_schema(config: dict, schema: dict) -> None:
+    """Validate ``config`` against the JSON ``schema``; every violation, each naming its key and the allowed range."""
+    validator = jsonschema.Draft202012Validator(schema)
+    errors = sorted(validator.iter_errors(config), key=lambda e: (key_name(e.absolute_path), e.validator))
+    if errors:
+        lines = [f"config key '{k}': {m}" for k, m in (describe(e) for e in errors)]
+        raise ConfigError("\n".join(dict.fromkeys(lines)))
+
+
 def check_dataset(name: str, spec: dict) -> None:
     """Spectrum lengths ``len(lam) = d``, ``len(sigma) = min(d, p)``; samples need ``n >= d``."""
     key = f"datasets.{name}"
     d, p = spec["d"], spec["p"]
     if len(spec["lam"]) != d:
-        _fail(f"{key}.lam", f"needs d = {d} input eigenvalues, got {len(spec['lam'])}")
+        _fail(f"{key}.lam", f"needs exactly d = {d} positive input eigenvalues, got {len(spec['lam'])}")
     if len(spec["sigma"]) != min(d, p):
-        _fail(f"{key}.sigma", f"needs min(d, p) = {min(d, p)} singular values, got {len(spec['sigma'])}")
+        _fail(f"{key}.sigma", f"needs exactly min(d, p) = {min(d, p)} singular values, got {len(spec['sigma'])}")
     if max(spec["sigma"]) <= 0:
         _fail(f"{key}.sigma", "needs at least one positive singular value")
     if spec.get("epsilon", 0) and spec["kind"] != "population":
@@ -49,7 +95,8 @@ def check_experiment(name: str, exp: dict, datasets: dict) -> None:
             _fail(f"{key}.datasets", f"unknown dataset {ds!r}; defined: {sorted(datasets)}")
         spec = datasets[ds]
         if "width" in exp and exp["width"] > max(spec["d"], spec["p"]):
-            _fail(f"{key}.width", f"{exp['width']} exceeds max(d, p) = {max(spec['d'], spec['p'])} of dataset {ds!r}")
+            dim = max(spec["d"], spec["p"])
+            _fail(f"{key}.width", f"must be between 1 and max(d, p) = {dim} of dataset {ds!r}, got {exp['width']}")
     if exp.get("method", "full") == "per_mode":
         if exp.get("init", "aligned") != "aligned":
             _fail(f"{key}.method", "per_mode is exact only for init: aligned")

@@ -1,11 +1,13 @@
 """Atomic, deterministic writers: every output goes to a temporary file, then ``os.replace``.
 
-A killed job therefore never leaves a half-written output under its final name.
+A killed job therefore never leaves a half-written output under its final name; the temporary file it
+may leave behind is removed when the output is next written.
 """
 
 from __future__ import annotations
 
 import contextlib
+import glob
 import io
 import json
 import os
@@ -19,13 +21,19 @@ import pandas as pd
 
 @contextlib.contextmanager
 def atomic_path(path: str | os.PathLike):
-    """Yield a temporary path beside ``path``; rename it onto ``path`` only on success."""
+    """Yield a temporary path beside ``path``; rename it onto ``path`` only on success.
+
+    Temporary files of an earlier, killed write of the same ``path`` (``.{name}.*{suffix}``) are removed first.
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    for stale in path.parent.glob(f".{glob.escape(path.name)}.*{glob.escape(path.suffix)}"):
+        stale.unlink(missing_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=path.suffix)
     os.close(fd)
     try:
         yield Path(tmp)
+        os.chmod(tmp, 0o644)  # mkstemp makes files private; outputs are ordinary readable files
         os.replace(tmp, path)
     finally:
         if os.path.exists(tmp):

@@ -13,6 +13,7 @@ rule aggregate_runs:
     input:
         runs=all_run_files,
         datasets=expand("results/datasets/{dataset}.npz", dataset=DATASETS),
+        code=code_for("aggregate_runs.py"),
     output:
         runs="results/tables/runs.csv",
         components="results/tables/components.parquet",
@@ -36,6 +37,7 @@ rule aggregate_rrr:
     input:
         rrr=expand("results/baselines/rrr_{dataset}.npz", dataset=DATASETS),
         paths=lambda wc: [f for t, f in TABLE_FILES.items() if t == "rrr_path"],  # F5 (path.smk)
+        code=code_for("aggregate_rrr.py"),
     output:
         "results/tables/rrr.csv",
     log:
@@ -54,6 +56,7 @@ rule table_t1:
     input:
         runs="results/tables/runs.csv",
         transitions="results/tables/transition_times.csv",
+        code=code_for("table_t1.py"),
     output:
         "results/tables/T1_transition_errors.csv",
     log:

@@ -1,7 +1,8 @@
 rule rrr:
     """Reduced-rank regression solutions of every rank (THEORY.md section 6)."""
     input:
-        "results/datasets/{dataset}.npz",
+        dataset="results/datasets/{dataset}.npz",
+        code=code_for("rrr.py"),
     output:
         "results/baselines/rrr_{dataset}.npz",
     log:

@@ -22,6 +22,7 @@ rule table_phase:
         runs="results/tables/runs.csv",
         components="results/tables/components.parquet",
         permode="results/tables/permode_deviation.csv",
+        code=code_for("table_phase.py"),
     output:
         "results/tables/phase_diagram.csv",
     log:
@@ -44,6 +45,7 @@ rule table_rotation:
     input:
         runs=run_files(config["figures"]["F7"]["rotation"]),
         datasets=experiment_datasets(config["figures"]["F7"]["rotation"]),
+        code=code_for("table_rotation.py"),
     output:
         "results/tables/rotation_deviation.csv",
     log:
@@ -70,6 +72,7 @@ rule table_generalization:
                 "datasets"
             ],
         ),
+        code=code_for("table_generalization.py"),
     output:
         test_risk="results/tables/test_risk.csv",
         t3="results/tables/T3_generalization.csv",
@@ -94,6 +97,7 @@ rule claims_beyond:
         phase="results/tables/phase_diagram.csv",
         rotation="results/tables/rotation_deviation.csv",
         t3="results/tables/T3_generalization.csv",
+        code=code_for("claims_beyond.py"),
     output:
         "results/claims/beyond.csv",
     log:

@@ -8,6 +8,7 @@ rule claims_core:
         components="results/tables/components.parquet",
         transitions="results/tables/transition_times.csv",
         permode="results/tables/permode_deviation.csv",
+        code=code_for("claims_core.py"),
     output:
         "results/claims/core.csv",
     log:
@@ -28,9 +29,14 @@ rule claims_core:
 rule claims:
     """claims.csv: every claim part, in claim order."""
     input:
-        lambda wc: CLAIM_PARTS,
+        parts=lambda wc: CLAIM_PARTS,
+        code=code_for("claims_merge.py"),
     output:
-        "results/tables/claims.csv",
+        report(
+            "results/tables/claims.csv",
+            caption="../report/claims.rst",
+            category="Claims",
+        ),
     log:
         "logs/claims/claims.log",
     benchmark:

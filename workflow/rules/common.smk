@@ -11,7 +11,9 @@ os.environ.update(
     PYTHONPATH=os.pathsep.join(filter(None, [SRC, os.getenv("PYTHONPATH")]))
 )
 
-from implicitreg.configcheck import check_config
+import yaml
+
+from implicitreg.configcheck import check_config, check_schema
 from implicitreg.experiments import expand_runs
 
 # One BLAS thread per job: results do not depend on the core count.
@@ -20,6 +22,13 @@ for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
 
 ENV = "../../environment.yml"  # every rule's software, for --software-deployment-method conda
 
+# Readable errors naming the key first; then Snakemake's validation, which also fills in defaults.
+check_schema(
+    config,
+    yaml.safe_load(
+        (Path(workflow.basedir) / "workflow/schemas/config.schema.yaml").read_text()
+    ),
+)
 validate(config, "../schemas/config.schema.yaml")
 check_config(config)
 

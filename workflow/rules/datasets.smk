@@ -1,5 +1,7 @@
 rule dataset:
     """Controlled-spectrum dataset (THEORY.md section 2)."""
+    input:
+        code=code_for("make_dataset.py"),
     output:
         npz="results/datasets/{dataset}.npz",
         json="results/datasets/{dataset}.json",

@@ -12,6 +12,7 @@ if "F9" in config["figures"]:
             runs="results/tables/runs.csv",
             components="results/tables/components.parquet",
             transitions="results/tables/transition_times.csv",
+            code=code_for("depth_transitions.py"),
         output:
             "results/tables/depth_transitions.csv",
         log:
@@ -30,6 +31,7 @@ if "F9" in config["figures"]:
         """Claim 13: the polynomial law for depth >= 3."""
         input:
             "results/tables/depth_transitions.csv",
+            code=code_for("claims_depth.py"),
         output:
             "results/claims/depth.csv",
         log:

@@ -22,6 +22,8 @@ for (_experiment, _depth), _files in DMF_FILES.items():
     rule:
         name:
             f"simulate_{_experiment}_N{_depth}"
+        input:
+            code=code_for("dmf_simulate.py"),
         output:
             _files,
         log:
@@ -64,7 +66,8 @@ if DMF_RUNS:
     rule dmf_tables:
         """DMF runs, trajectories, stages, curvature and T4 from every DMF run file."""
         input:
-            [f for files in DMF_FILES.values() for f in files],
+            runs=[f for files in DMF_FILES.values() for f in files],
+            code=code_for("dmf_tables.py"),
         output:
             runs="results/tables/dmf_runs.csv",
             trajectories="results/tables/dmf_trajectories.parquet",
@@ -88,6 +91,7 @@ if DMF_RUNS:
         input:
             runs="results/tables/dmf_runs.csv",
             curvature="results/tables/dmf_curvature.csv",
+            code=code_for("claims_dmf.py"),
         output:
             "results/claims/dmf.csv",
         log:

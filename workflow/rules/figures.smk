@@ -1,5 +1,6 @@
 # Figures read tables only: restyling a figure never reruns a simulation.
-# figures/{fig}_{name}.{pdf,png} is drawn by workflow/scripts/figure_{fig}.py.
+# figures/{fig}_{name}.{pdf,png} is drawn by workflow/scripts/figure_{fig}.py; its report caption is
+# workflow/report/{fig}.rst.
 register_figure("F1", "staircase", ["runs", "components"])
 register_figure("F2", "sequential", ["runs", "components", "transitions"])
 register_figure("F3", "transitions", ["runs", "transitions"])
@@ -8,9 +9,15 @@ register_figure("F3", "transitions", ["runs", "transitions"])
 rule figure:
     input:
         unpack(figure_inputs),
+        code=lambda wc: code_for(f"figure_{wc.fig}.py"),
     output:
         pdf="figures/{fig}_{name}.pdf",
-        png="figures/{fig}_{name}.png",
+        png=report(
+            "figures/{fig}_{name}.png",
+            caption="../report/figure.rst",
+            category="Figures",
+            labels={"figure": "{fig}", "name": "{name}"},
+        ),
     log:
         "logs/figures/{fig}_{name}.log",
     benchmark:
@@ -22,6 +29,7 @@ rule figure:
     threads: 1
     params:
         spec=lambda wc: config["figures"][wc.fig],
+        caption=lambda wc: figure_caption(wc.fig),
         claims=config["claims"],
     script:
         "../scripts/figure_{wildcards.fig}.py"

@@ -26,6 +26,7 @@ rule staircase_limit:
         runs="results/tables/runs.csv",
         components="results/tables/components.parquet",
         datasets=lambda wc: experiment_datasets(config["figures"]["F4"]["experiment"]),
+        code=code_for("staircase_limit.py"),
     output:
         "results/tables/staircase_limit.csv",
     log:
@@ -50,6 +51,7 @@ rule rrr_path:
             "results/baselines/rrr_{dataset}.npz",
             dataset=config["experiments"][F5_EXPERIMENT]["datasets"],
         ),
+        code=code_for("rrr_path.py"),
     output:
         path="results/tables/rrr_path.parquet",
         t2="results/tables/T2_rrr_path.csv",
@@ -68,6 +70,7 @@ rule claims_path:
     """Claims 5, 7 and 8, measured from the staircase-distance table and T2."""
     input:
         unpack(lambda wc: PATH_CLAIM_INPUTS),
+        code=code_for("claims_path.py"),
     output:
         "results/claims/g19_path.csv",
     log:

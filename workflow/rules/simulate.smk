@@ -5,7 +5,8 @@ for _experiment in RUNS:
         name:
             f"simulate_{_experiment}"
         input:
-            experiment_datasets(_experiment),
+            datasets=experiment_datasets(_experiment),
+            code=code_for("simulate.py"),
         output:
             run_files(_experiment),
         log:

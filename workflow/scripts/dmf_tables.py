@@ -9,7 +9,7 @@ from implicitreg import dmftables, fileio
 sys.stderr = open(snakemake.log[0], "w")  # noqa: F821
 sm = snakemake  # noqa: F821
 runs, trajectories, stages, curvature = [], [], [], []
-for path in sm.input:
+for path in sm.input.runs:
     arrays = fileio.load_npz(path)
     runs.append(dmftables.run_row(arrays))
     trajectories.append(dmftables.trajectory_frame(arrays))

@@ -9,7 +9,7 @@ from implicitreg.spectra import Dataset
 sys.stderr = open(snakemake.log[0], "w")  # noqa: F821
 sm = snakemake  # noqa: F821
 spec = sm.params.spec
-datasets = {ds: Dataset.from_arrays(fileio.load_npz(f)) for ds, f in zip(spec["datasets"], sm.input)}
+datasets = {ds: Dataset.from_arrays(fileio.load_npz(f)) for ds, f in zip(spec["datasets"], sm.input.datasets)}
 dataset_specs = {ds: {"d": d.U.shape[0], "p": d.V.shape[0], "sigma": d.sigma} for ds, d in datasets.items()}
 runs = expand_runs(sm.params.experiment, spec, dataset_specs)
 results = simulate_runs(runs, datasets, spec, sm.params.seed, sm.params.n_log)

@@ -1,0 +1,193 @@
+"""Reproducibility a reviewer can audit, on the tiny config through Snakemake.
+
+- two cold runs in different directories, ``--cores 2`` against ``--cores 1``, are byte-identical;
+- a run killed mid-way (SIGKILL of Snakemake and its jobs) and resumed with the same command is too;
+- the manifest lists every output and ``python -m implicitreg verify`` agrees with the disk;
+- touching a module, the environment file or a parameter reruns exactly what depends on it;
+- the HTML report holds every figure and the claims table with their captions;
+- a deliberately unstable run ends as ``status = diverged`` with its step, with no NaN in any table.
+"""
+
+import hashlib
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+
+import pandas as pd
+import pytest
+from conftest import ROOT, TINY, run_snakemake
+
+from implicitreg import provenance
+
+
+def tree_hashes(workdir):
+    """SHA-256 of every file (hidden ones included) under results/ and figures/, by relative path."""
+    return {
+        p.relative_to(workdir).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for d in ("results", "figures")
+        for p in sorted((workdir / d).rglob("*"))
+        if p.is_file()
+    }
+
+
+def test_cold_runs_in_two_directories_on_1_and_2_cores_are_byte_identical(e2e_workdir, tmp_path):
+    proc = run_snakemake(tmp_path, "--cores", "1")
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    a, b = tree_hashes(e2e_workdir), tree_hashes(tmp_path)
+    assert len(a) >= 30 and "results/MANIFEST.tsv" in a
+    assert sorted(a) == sorted(b)
+    assert [f for f in a if a[f] != b[f]] == []
+
+
+def test_killed_run_resumes_to_identical_outputs(e2e_workdir, tmp_path):
+    cmd = [sys.executable, "-m", "snakemake", "-s", str(ROOT / "Snakefile"), "--configfile", str(TINY), "--cores", "2"]
+    proc = subprocess.Popen(
+        cmd, cwd=tmp_path, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    deadline = time.monotonic() + 120
+    while not any((tmp_path / "results/runs").glob("*.npz")) and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.02)
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    assert proc.returncode == -signal.SIGKILL
+    assert not (tmp_path / "results/tables/claims.csv").exists(), "the run ended before it was killed"
+    resumed = run_snakemake(tmp_path, "--cores", "2")
+    assert resumed.returncode == 0, resumed.stderr[-3000:]
+    assert tree_hashes(tmp_path) == tree_hashes(e2e_workdir)
+
+
+def test_manifest_lists_every_output_and_verifies(e2e_workdir):
+    head, rows = provenance.read_manifest(e2e_workdir / provenance.MANIFEST)
+    assert [r["path"] for r in rows] == provenance.output_files(e2e_workdir)
+    assert re.fullmatch(r"[0-9a-f]{40}|unknown", head["code_commit"])
+    assert head["code_dirty"] in ("true", "false", "unknown")
+    assert re.fullmatch(r"[0-9a-f]{64}", head["config_sha256"])
+    assert {"package numpy", "package snakemake", "package python", "source src/implicitreg/dynamics.py"} <= set(head)
+    by_path = {r["path"]: r for r in rows}
+    dataset = by_path["results/datasets/coloured.npz"]
+    assert dataset["rule"] == "dataset" and '"seed":7' in dataset["params"]
+    assert by_path["figures/F1_staircase.png"]["rule"] == "figure"
+    assert by_path["results/tables/claims.csv"]["rule"] == "claims"
+    cmd = [sys.executable, "-m", "implicitreg", "verify", "--workdir", str(e2e_workdir)]
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=os.environ | {"PYTHONPATH": str(ROOT / "src")})
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert f"{len(rows)} outputs" in proc.stderr
+
+
+def test_verify_fails_loudly_on_a_changed_output(e2e_workdir, tmp_path):
+    for d in ("results", "figures"):
+        shutil.copytree(e2e_workdir / d, tmp_path / d)
+    with open(tmp_path / "results/tables/runs.csv", "a") as f:
+        f.write("tampered\n")
+    cmd = [sys.executable, "-m", "implicitreg", "verify", "--workdir", str(tmp_path)]
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=os.environ | {"PYTHONPATH": str(ROOT / "src")})
+    assert proc.returncode == 1
+    assert proc.stdout.startswith("changed  results/tables/runs.csv")
+
+
+def test_report_holds_every_figure_and_the_claims_with_captions(e2e_workdir, tmp_path):
+    report = tmp_path / "report.html"
+    proc = run_snakemake(e2e_workdir, "--report", str(report))
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    html = report.read_text()
+    for name in ("F1_staircase.png", "F2_sequential.png", "F3_transitions.png", "claims.csv"):
+        assert name in html
+    for caption in ("F1.rst", "F2.rst", "F3.rst", "claims.rst"):
+        first = (ROOT / "workflow/report" / caption).read_text().split(".**")[0].lstrip("*")
+        assert first in html, caption
+    assert not re.search(r"<(script|link|img)[^>]+(src|href)=\"https?://", html), "report needs the network"
+
+
+def test_deliberate_divergence_is_a_recorded_outcome(e2e_workdir):
+    runs = pd.read_csv(e2e_workdir / "results/tables/runs.csv")
+    diverged = runs[runs["experiment"] == "diverge"]
+    assert list(diverged["status"]) == ["diverged"]
+    assert 0 < diverged["n_steps"].iloc[0] < 500
+    for table in sorted((e2e_workdir / "results/tables").glob("*.csv")):
+        df = pd.read_csv(table)
+        assert not df.drop(columns=["width"], errors="ignore").isna().any().any(), table.name
+    comps = pd.read_parquet(e2e_workdir / "results/tables/components.parquet")
+    assert comps["value"].notna().all() and comps["value"].abs().lt(float("inf")).all()
+
+
+# Rerun triggers, in a copy of the project so that touching its files disturbs nothing else.
+def dry_run_jobs(copy, *args):
+    """Job name -> count that ``snakemake -n`` would run in ``copy``."""
+    cmd = [sys.executable, "-m", "snakemake", "--configfile", "tiny.yaml", "-n", "--quiet", "rules", *args]
+    proc = subprocess.run(cmd, cwd=copy, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    rows = re.findall(r"^(\w+)\s+(\d+)$", proc.stdout + proc.stderr, flags=re.M)
+    return {job: int(n) for job, n in rows if job != "total"}
+
+
+def settle(copy):
+    """Mark every output up to date again after a trigger was checked."""
+    proc = subprocess.run(
+        [sys.executable, "-m", "snakemake", "--configfile", "tiny.yaml", "--touch", "--cores", "1"],
+        cwd=copy,
+        capture_output=True,
+        text=True,
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+
+
+@pytest.fixture(scope="module")
+def project_copy(tmp_path_factory):
+    """A copy of the project where the tiny config has run."""
+    copy = tmp_path_factory.mktemp("copy")
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
+    for d in ("src", "workflow", "profiles"):
+        shutil.copytree(ROOT / d, copy / d, ignore=ignore)
+    for f in ("Snakefile", "config.yaml", "environment.yml", "pyproject.toml"):
+        shutil.copy2(ROOT / f, copy / f)
+    shutil.copy2(TINY, copy / "tiny.yaml")
+    proc = subprocess.run(
+        [sys.executable, "-m", "snakemake", "--configfile", "tiny.yaml", "--cores", "2"],
+        cwd=copy,
+        capture_output=True,
+        text=True,
+        env=os.environ | {"PYTHONPATH": str(copy / "src")},
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    return copy
+
+
+def test_rerun_triggers(project_copy):
+    copy = project_copy
+    everything = dry_run_jobs(copy, "--forceall")
+    assert {"dataset", "rrr", "simulate_staircase", "figure", "claims", "manifest"} <= set(everything)
+    assert dry_run_jobs(copy) == {}
+
+    # a parameter: n_log changes the simulations and what is computed from them, not datasets or baselines
+    jobs = dry_run_jobs(copy, "--config", "n_log=21")
+    assert {"simulate_staircase", "simulate_transitions", "aggregate_runs", "claims_core", "figure"} <= set(jobs)
+    assert not {"dataset", "rrr", "aggregate_rrr"} & set(jobs)
+
+    # a module only the baselines import (Snakemake compares checksums: a mere touch is no change)
+    (copy / "src/implicitreg/rrr.py").touch()
+    assert dry_run_jobs(copy) == {}
+    edit(copy / "src/implicitreg/rrr.py")
+    assert set(dry_run_jobs(copy)) == {"rrr", "aggregate_rrr", "manifest", "all"}
+    settle(copy)
+
+    # the figure style: every figure redraws, nothing is recomputed
+    edit(copy / "src/implicitreg/plotting.py")
+    jobs = dry_run_jobs(copy)
+    assert set(jobs) == {"figure", "manifest", "all"} and jobs["figure"] == everything["figure"]
+    settle(copy)
+
+    # the environment file: everything
+    edit(copy / "environment.yml")
+    assert dry_run_jobs(copy) == everything
+
+
+def edit(path):
+    """Change a file's content (a trailing comment) and make it newer than every output."""
+    with open(path, "a") as f:
+        f.write("\n# changed\n")
+    later = time.time() + 2
+    os.utime(path, (later, later))
