@@ -34,7 +34,7 @@ BAD = [
     ("non-positive input scale", ("datasets", "autoencoder", "lam"), [1.0, 0.0, 0.25], "datasets.autoencoder.lam[1]",
      "must be > 0"),
     ("negative singular value", ("datasets", "coloured", "sigma"), [1.0, -0.5], "datasets.coloured.sigma[1]",
-     "must be > 0"),
+     "must be >= 0"),
     ("width below 1", ("experiments", "staircase", "width"), 0, "experiments.staircase.width", "must be >= 1"),
     ("width above the dimensions", ("experiments", "sequential", "width"), 9, "experiments.sequential.width",
      "between 1 and max(d, p) = 3"),

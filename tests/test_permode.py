@@ -53,7 +53,7 @@ def test_per_mode_is_refused_where_it_is_not_exact():
     check_experiment("x", base, datasets)
     with pytest.raises(ConfigError, match="experiments.x.method"):
         check_experiment("x", base | {"init": "random"}, datasets)
-    with pytest.raises(ConfigError, match="experiments.x.method.*sampled"):
+    with pytest.raises(ConfigError, match="experiments.x.method.*does not commute"):
         check_experiment("x", base | {"datasets": ["s"]}, datasets)
 
 

@@ -102,6 +102,8 @@ rule claims_beyond:
         "results/claims/beyond.csv",
     log:
         "logs/claims/beyond.log",
+    benchmark:
+        "logs/benchmarks/claims_beyond.tsv"
     conda:
         ENV
     threads: 1

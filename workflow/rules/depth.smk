@@ -36,6 +36,8 @@ if "F9" in config["figures"]:
             "results/claims/depth.csv",
         log:
             "logs/claims/depth.log",
+        benchmark:
+            "logs/benchmarks/claims_depth.tsv"
         conda:
             ENV
         threads: 1

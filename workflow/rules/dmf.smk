@@ -96,6 +96,8 @@ if DMF_RUNS:
             "results/claims/dmf.csv",
         log:
             "logs/claims/dmf.log",
+        benchmark:
+            "logs/benchmarks/claims_dmf.tsv"
         conda:
             ENV
         threads: 1

@@ -75,6 +75,8 @@ rule claims_path:
         "results/claims/g19_path.csv",
     log:
         "logs/claims/g19_path.log",
+    benchmark:
+        "logs/benchmarks/claims_path.tsv"
     conda:
         ENV
     threads: 1
