@@ -43,7 +43,7 @@ for (_experiment, _depth), _files in DMF_FILES.items():
             ),
             seed=config["seed"],
             n_log=config["n_log"],
-            rule=config.get("dmf_stage_rule"),
+            stage_rule=config.get("dmf_stage_rule"),
             resolution=config["claims"].get("dmf_curvature_resolution"),
         script:
             "../scripts/dmf_simulate.py"

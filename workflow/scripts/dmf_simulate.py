@@ -10,6 +10,6 @@ sm = snakemake  # noqa: F821
 p = sm.params
 runs = [r for r in expand_dmf_runs(p.experiment, p.spec) if r.depth == p.depth]
 for path, run in zip(sm.output, runs):
-    arrays = simulate_dmf(run, p.spec, p.seed, p.n_log, p.rule, p.resolution)
+    arrays = simulate_dmf(run, p.spec, p.seed, p.n_log, p.stage_rule, p.resolution)
     fileio.save_npz(path, **arrays)
     print(run.run_id, arrays["status"], arrays["n_steps"], "stages", arrays["n_stages"], file=sys.stderr)
