@@ -1,5 +1,6 @@
 """Shared fixtures: one end-to-end Snakemake run of the tiny config, reused by every workflow test."""
 
+import copy
 import subprocess
 import sys
 from pathlib import Path
@@ -23,3 +24,16 @@ def e2e_workdir(tmp_path_factory):
     proc = run_snakemake(wd, "--cores", "2")
     assert proc.returncode == 0, proc.stderr[-3000:]
     return wd
+
+
+def mutated(config, path, value):
+    """A deep copy of ``config`` with ``path`` set to ``value`` (deleted when ``value`` is ``KeyError``)."""
+    config = copy.deepcopy(config)
+    node = config
+    for key in path[:-1]:
+        node = node[key]
+    if value is KeyError:
+        del node[path[-1]]
+    else:
+        node[path[-1]] = value
+    return config

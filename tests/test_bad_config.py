@@ -1,27 +1,12 @@
 """Bad configurations are refused through Snakemake, before any job runs, naming the key and what is allowed."""
 
-import copy
-
 import pytest
 import yaml
-from conftest import ROOT, TINY, run_snakemake
+from conftest import ROOT, TINY, mutated, run_snakemake
 
 from implicitreg.configcheck import ConfigError, check_config, check_schema
 
 BASE = yaml.safe_load(TINY.read_text())
-
-
-def mutated(path, value):
-    """The tiny config with ``path`` set to ``value`` (deleted when ``value`` is ``KeyError``)."""
-    config = copy.deepcopy(BASE)
-    node = config
-    for key in path[:-1]:
-        node = node[key]
-    if value is KeyError:
-        del node[path[-1]]
-    else:
-        node[path[-1]] = value
-    return config
 
 
 # (what is wrong, path, value, key named in the message, words saying what is allowed)
@@ -62,7 +47,7 @@ MORE = [
 @pytest.mark.parametrize("what,path,value,key,allowed", BAD, ids=[b[0] for b in BAD])
 def test_bad_config_is_refused_before_any_job(tmp_path, what, path, value, key, allowed):
     bad = tmp_path / "bad.yaml"
-    bad.write_text(yaml.safe_dump(mutated(path, value)))
+    bad.write_text(yaml.safe_dump(mutated(BASE, path, value)))
     workdir = tmp_path / "work"
     workdir.mkdir()
     proc = run_snakemake(workdir, "--cores", "1", config=bad)
@@ -76,7 +61,7 @@ def test_bad_config_is_refused_before_any_job(tmp_path, what, path, value, key, 
 @pytest.mark.parametrize("what,path,value,key,allowed", MORE, ids=[b[0] for b in MORE])
 def test_bad_config_message(what, path, value, key, allowed):
     schema = yaml.safe_load((ROOT / "workflow/schemas/config.schema.yaml").read_text())
-    config = mutated(path, value)
+    config = mutated(BASE, path, value)
     with pytest.raises(ConfigError) as err:
         check_schema(config, schema)
         check_config(config)
@@ -85,7 +70,7 @@ def test_bad_config_message(what, path, value, key, allowed):
 
 def test_every_violation_is_listed():
     schema = yaml.safe_load((ROOT / "workflow/schemas/config.schema.yaml").read_text())
-    config = mutated(("seed",), -1)
+    config = mutated(BASE, ("seed",), -1)
     config["experiments"]["staircase"]["eta"] = []
     with pytest.raises(ConfigError) as err:
         check_schema(config, schema)

@@ -1,11 +1,11 @@
 """Bad configurations are refused with the offending key named."""
 
-import copy
 from pathlib import Path
 
 import jsonschema
 import pytest
 import yaml
+from conftest import mutated
 
 from implicitreg.configcheck import ConfigError, check_config
 
@@ -19,18 +19,6 @@ def test_shipped_configs_are_valid():
         config = yaml.safe_load(path.read_text())
         jsonschema.validate(config, SCHEMA)
         check_config(config)
-
-
-def mutate(path, value):
-    config = copy.deepcopy(CONFIG)
-    node = config
-    for key in path[:-1]:
-        node = node[key]
-    if value is KeyError:
-        del node[path[-1]]
-    else:
-        node[path[-1]] = value
-    return config
 
 
 @pytest.mark.parametrize(
@@ -49,7 +37,7 @@ def mutate(path, value):
 )
 def test_schema_rejects(path, value):
     with pytest.raises(jsonschema.ValidationError):
-        jsonschema.validate(mutate(path, value), SCHEMA)
+        jsonschema.validate(mutated(CONFIG, path, value), SCHEMA)
 
 
 @pytest.mark.parametrize(
@@ -64,7 +52,7 @@ def test_schema_rejects(path, value):
     ],
 )
 def test_cross_field_checks_name_the_key(path, value, key):
-    config = mutate(path, value)
+    config = mutated(CONFIG, path, value)
     jsonschema.validate(config, SCHEMA)
     with pytest.raises(ConfigError, match=key.replace(".", r"\.")):
         check_config(config)

@@ -1,12 +1,12 @@
 """F4, F5 and T2 in the end-to-end run of the tiny config, and the configuration checks they rely on."""
 
-import copy
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 import yaml
+from conftest import mutated
 
 from implicitreg.configcheck import ConfigError, check_config
 
@@ -46,18 +46,6 @@ def test_staircase_distances_and_new_figures(e2e_workdir):
     )
 
 
-def mutate(path, value):
-    config = copy.deepcopy(CONFIG)
-    node = config
-    for key in path[:-1]:
-        node = node[key]
-    if value is KeyError:
-        del node[path[-1]]
-    else:
-        node[path[-1]] = value
-    return config
-
-
 @pytest.mark.parametrize(
     "path,value,key",
     [
@@ -71,4 +59,4 @@ def mutate(path, value):
 )
 def test_path_figure_checks_name_the_key(path, value, key):
     with pytest.raises(ConfigError, match=key.replace(".", r"\.")):
-        check_config(mutate(path, value))
+        check_config(mutated(CONFIG, path, value))
