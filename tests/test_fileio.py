@@ -30,11 +30,12 @@ def test_failed_write_leaves_nothing_behind(tmp_path):
 
 
 def test_temporary_file_of_a_killed_write_is_removed_by_the_next_write(tmp_path):
-    stale = tmp_path / ".out.csv.k1ll3d.csv"
+    stale = tmp_path / ".out.csv.partial.csv"
     stale.write_text("half")
-    other = tmp_path / ".other.csv.k1ll3d.csv"
+    other = tmp_path / ".other.csv.partial.csv"
     other.write_text("not ours")
     with fileio.atomic_path(tmp_path / "out.csv") as tmp:
+        assert tmp == stale and not tmp.exists()
         tmp.write_text("whole")
-    assert sorted(p.name for p in tmp_path.iterdir()) == [".other.csv.k1ll3d.csv", "out.csv"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".other.csv.partial.csv", "out.csv"]
     assert (tmp_path / "out.csv").read_text() == "whole"

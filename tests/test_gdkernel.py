@@ -1,9 +1,9 @@
-"""The compiled GD kernel against the numpy formulas, and its independence of batch and chunking."""
+"""The compiled GD kernel against the numpy formulas, and its independence of batch, slots and chunking."""
 
 import numpy as np
 import pytest
 
-from implicitreg import dynamics, seeds, spectra
+from implicitreg import dynamics, gdkernel, seeds, spectra
 
 
 def problem(d, p, name):
@@ -27,10 +27,11 @@ def numpy_gd(Sx, Sxy, factors, eta, steps):
 
 @pytest.mark.parametrize(
     "d,p,depth,width",
-    [(5, 4, 1, 4), (5, 4, 2, 3), (5, 4, 3, 6), (4, 6, 4, 2), (40, 36, 2, 40), (40, 36, 3, 33)],
+    [(5, 4, 1, 4), (5, 4, 2, 3), (5, 4, 3, 6), (4, 6, 4, 2), (13, 9, 2, 11), (40, 36, 2, 40), (40, 36, 3, 33)],
 )
 def test_kernel_steps_equal_numpy_gradient_steps(d, p, depth, width):
-    """Small shapes use the loops, ``d = 40`` the BLAS products; both equal the numpy update to rounding."""
+    """Small shapes run across SIMD lanes, ``d = 40`` on BLAS; both equal the numpy update to rounding."""
+    assert gdkernel.lanes_for(d, p, width) == (gdkernel.LANES if d < 40 else 1)
     U, V, Sx, Sxy, targets = problem(d, p, f"k{d}{p}{depth}")
     f0 = dynamics.random_init(d, p, depth, width, 0.5, seeds.rng(1, "init", str(depth)))
     eta = 0.05
@@ -68,13 +69,7 @@ def test_a_run_does_not_depend_on_its_batch_or_chunk(monkeypatch):
     for b, (eta, fs) in enumerate(zip(etas, f0)):
         (alone,) = dynamics.simulate(Sx, Sxy, [f[None] for f in fs], eta, **kw)
         for other in (batch[b], chunked[b]):
-            assert other.status == alone.status and other.n_steps == alone.n_steps
-            np.testing.assert_array_equal(other.steps, alone.steps)
-            np.testing.assert_array_equal(other.W, alone.W)
-            np.testing.assert_array_equal(other.loss, alone.loss)
-            np.testing.assert_array_equal(other.k_cross, alone.k_cross)
-            for a, c in zip(other.factors, alone.factors):
-                np.testing.assert_array_equal(a, c)
+            compare_runs(other, alone)
 
 
 def test_log_rows_are_bounded_by_the_grid_not_the_iterations():
@@ -87,3 +82,47 @@ def test_log_rows_are_bounded_by_the_grid_not_the_iterations():
     assert tr.steps.size <= dynamics.log_capacity(dynamics.log_grid(300000, 40), targets.size)
     assert tr.steps.size <= 2 * 40 + 2 * targets.size + 1
     assert (tr.k_cross >= 0).all()
+
+
+def compare_runs(got, want):
+    assert got.status == want.status and got.n_steps == want.n_steps
+    np.testing.assert_array_equal(got.steps, want.steps)
+    np.testing.assert_array_equal(got.W, want.W)
+    np.testing.assert_array_equal(got.loss, want.loss)
+    np.testing.assert_array_equal(got.k_cross, want.k_cross)
+    for a, c in zip(got.factors, want.factors):
+        np.testing.assert_array_equal(a, c)
+
+
+@pytest.mark.parametrize("depth", [1, 2, 3])
+def test_slots_taken_over_by_later_runs_give_the_same_bytes(depth):
+    """19 runs through 8 SIMD slots: runs that stop early (converged, diverged) hand their slot to the next run.
+
+    Every run equals the run simulated alone, whichever slot and neighbours it had.
+    """
+    U, V, Sx, Sxy, targets = problem(5, 4, f"slots{depth}")
+    rng = seeds.rng(3, "slots", str(depth))
+    etas = rng.choice([0.005, 0.05, 0.2, 4.0], size=19)  # 4.0 diverges, 0.2 converges fast, 0.005 runs long
+    f0 = [dynamics.random_init(5, 4, depth, 4, delta, rng) for delta in rng.uniform(1.0, 6.0, size=19)]
+    kw = dict(max_steps=4000, tol=1e-9, n_log=25, U=U, V=V, targets=targets)
+    batch = dynamics.simulate(Sx, Sxy, [np.stack(fs) for fs in zip(*f0)], etas, **kw)
+    assert {t.status for t in batch} == {"converged", "max_steps", "diverged"}
+    assert len({t.n_steps for t in batch}) > 3
+    for eta, fs, tb in zip(etas, f0, batch):
+        (alone,) = dynamics.simulate(Sx, Sxy, [f[None] for f in fs], eta, **kw)
+        compare_runs(tb, alone)
+
+
+def test_lanes_and_blas_paths_agree_to_rounding(monkeypatch):
+    """The same runs on the SIMD lanes and, with the lanes switched off, one by one on BLAS."""
+    U, V, Sx, Sxy, targets = problem(9, 7, "paths")
+    f0 = [dynamics.random_init(9, 7, 3, 8, delta, seeds.rng(4, "paths", str(delta))) for delta in (2.0, 4.0, 6.0)]
+    stacked = [np.stack(fs) for fs in zip(*f0)]
+    kw = dict(max_steps=3000, tol=1e-10, n_log=30, U=U, V=V, targets=targets)
+    lanes = dynamics.simulate(Sx, Sxy, stacked, 0.05, **kw)
+    monkeypatch.setattr(gdkernel, "LANE_MAX_DIM", 0)
+    blas = dynamics.simulate(Sx, Sxy, stacked, 0.05, **kw)
+    for a, b in zip(lanes, blas):
+        assert a.status == b.status
+        assert abs(a.n_steps - b.n_steps) <= 1 and np.abs(a.k_cross - b.k_cross).max() <= 1
+        np.testing.assert_allclose(a.factors[-1], b.factors[-1], rtol=1e-9, atol=1e-12)

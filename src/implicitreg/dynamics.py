@@ -10,11 +10,11 @@ The loss we log is the excess loss ``L(W) - L(W_*) = 1/2 tr((W - W_*)^T Sigma_x 
 ``W_* = Sigma_x^{-1} Sigma_xy``; it needs no ``Y``.
 
 ``simulate`` advances a batch of runs of the same shape in one call of the compiled kernel
-``gdkernel.run_batch`` (no Python per iteration), with a step size per run, and stops each run on its
-own: ``converged`` when
-``||G(W)||_F <= tol ||Sigma_xy||_F``, ``diverged`` when the loss is not finite or exceeds
-``blowup * (1 + L(0))``, ``max_steps`` otherwise. It logs ``W`` at log-spaced iterations and at
-the iterations that bracket each component's transition, so transitions are detected exactly.
+``gdkernel.run_batch`` (no Python per iteration; small shapes eight runs per SIMD instruction), with a
+step size per run, and stops each run on its own: ``converged`` when ``||G(W)||_F <= tol ||Sigma_xy||_F``,
+``diverged`` when ``W`` or the loss is not finite or the loss exceeds ``blowup * (1 + L(0))``,
+``max_steps`` otherwise. It logs ``W`` at log-spaced iterations and at the iterations that bracket each
+component's transition, so transitions are detected exactly.
 """
 
 from __future__ import annotations
@@ -136,7 +136,7 @@ def simulate(
     ``eta`` is a scalar or one step size per run. Components ``u_i^T W v_i`` (``U``, ``V``) and
     their ``targets`` are monitored for transition detection when given. The iterations run in the
     compiled kernel ``gdkernel.run_batch``, chunks of runs at a time so that the log buffers stay
-    under ``LOG_CHUNK_BYTES``; each run's result does not depend on the batch or the chunking.
+    under ``LOG_CHUNK_BYTES``; each run's result does not depend on the batch, its slot or the chunking.
     """
     from numba.typed import List  # compiled code loads only when a simulation runs, not when the DAG is built
 
@@ -158,12 +158,14 @@ def simulate(
     else:
         half_targets, Um, Vm = np.zeros(0), np.zeros((d, 0)), np.zeros((p, 0))
     cap = log_capacity(log_mask, m)
+    nl = gdkernel.lanes_for(d, p, factors0[0].shape[2] if len(factors0) > 1 else p)
     chunk = max(1, min(B, LOG_CHUNK_BYTES // (cap * d * p * 8)))
     results: list[Trajectory] = []
     for lo in range(0, B, chunk):
         hi = min(B, lo + chunk)
         n = hi - lo
-        F = tuple(np.array(f[lo:hi], float, order="C") for f in factors0)
+        F0 = List(np.ascontiguousarray(f[lo:hi], float) for f in factors0)
+        F = List(np.zeros_like(f) for f in F0)
         log_steps = np.zeros((n, cap), np.int64)
         log_W = np.zeros((n, cap, d, p))
         log_loss = np.zeros((n, cap))
@@ -172,8 +174,8 @@ def simulate(
         n_steps = np.zeros(n, np.int64)
         k_cross = np.full((n, m), -1, np.int64)
         gdkernel.run_batch(
-            List(F), Sigma_x, Sigma_xy, W_star, eta[lo:hi], max_steps, conv_threshold, blowup, log_mask,
-            Um, Vm, half_targets, log_steps, log_W, log_loss, n_logged, status, n_steps, k_cross,
+            F0, Sigma_x, Sigma_xy, W_star, eta[lo:hi], max_steps, conv_threshold, blowup, log_mask,
+            Um, Vm, half_targets, nl, F, log_steps, log_W, log_loss, n_logged, status, n_steps, k_cross,
         )  # fmt: skip
         for b in range(n):
             t = n_logged[b]

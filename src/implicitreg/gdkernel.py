@@ -1,130 +1,348 @@
 """The compiled discrete-GD kernel behind ``dynamics.simulate`` (THEORY.md section 1).
 
-One numba-compiled loop advances every run of a batch through all its iterations, so no Python runs
-per iteration. Per run and per iteration ``k`` it computes, with ``W = W1 ... WL``:
+Per run and per iteration ``k``, with ``W = W1 ... WL``:
 
 - ``G = Sigma_x W - Sigma_xy`` (end-to-end gradient) and ``||G||_F``;
 - the excess loss ``1/2 tr((W - W_*)^T Sigma_x (W - W_*)) = 1/2 <W - W_*, G>`` (as ``Sigma_x W_* = Sigma_xy``);
 - the monitored components ``u_i^T W v_i = sum_a U[a, i] (W V)[a, i]``;
 - the update ``Wj <- Wj - eta P_{j-1}^T G S_{j+1}^T`` with prefixes ``P_j = W1 ... Wj`` and suffixes
-  ``S_j = Wj ... WL``, computed as ``H_2 = W1^T G``, ``H_{j+1} = Wj^T H_j`` and ``grad_j = H_j S_{j+1}^T``.
+  ``S_j = Wj ... WL``, computed as ``H_1 = W1^T G``, ``H_j = Wj^T H_{j-1}`` and ``grad_j = H_{j-1} S_{j+1}^T``.
 
-Each run is stepped on its own, in the same order of floating-point operations whatever the batch, so a
-run's bytes do not depend on which other runs share its batch. Products of at least ``BLAS_MIN_FLOPS``
-multiply-adds go to BLAS (``np.dot``), smaller ones to unrolled loops that stay in registers; the choice
-depends on the shapes only.
+**Slots and lanes.** The kernel keeps ``nl`` runs in flight, one per slot, and steps them together: a
+matrix ``X`` (rows x cols) of every slot lives in one flat buffer, element ``(i, j)`` of slot ``s`` at
+``(i cols + j) nl + s``. Small shapes use ``nl = LANES = 8`` slots, so every arithmetic operation is one
+8-wide SIMD instruction across eight runs (explicit LLVM vectors, below); larger shapes use ``nl = 1``,
+where the buffer is a plain C-ordered matrix and products go to BLAS. When a run stops, its slot takes the
+next run of the batch, so the slots stay busy until the batch is done. Each lane computes its run with
+the same operations in the same order whatever the other lanes hold, so a run's bytes do not depend on
+which runs share its batch; ``nl`` depends on the shape alone (``lanes_for``).
 
-Logged rows go to preallocated buffers of ``capacity`` rows per run (the log grid plus two rows per
-component crossing plus the last iteration), so memory is bounded by the number of logged steps.
+A run stops ``converged`` when ``||G||_F <= conv_threshold``, ``diverged`` when ``W`` or the loss is not
+finite or the loss exceeds ``blowup (1 + L(0))``, ``max_steps`` at ``k = max_steps``. Logged rows go to
+preallocated buffers of ``capacity`` rows per run (the log grid, two rows per component crossing, the
+last iteration): memory is bounded by the number of logged steps, not of iterations.
 """
 
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
+from llvmlite import ir
+from numba import njit, types
+from numba.core import cgutils
+from numba.extending import intrinsic, models, register_model
 
-BLAS_MIN_FLOPS = 32 * 32 * 32  # multiply-adds of one product from which BLAS beats the loops
+LANES = 8  # float64 lanes of one vector: one AVX-512 register, two AVX2 ones
+LANE_MAX_DIM = 28  # shapes up to this size run eight per SIMD instruction, larger ones one by one on BLAS
 
 CONVERGED, MAX_STEPS, DIVERGED = 0, 1, 2
 STATUS_NAMES = ("converged", "max_steps", "diverged")
 
 
-@njit(cache=True)
-def _mm_nn(A, B, out):
-    """``out = A @ B``."""
-    n, q = A.shape
-    m = B.shape[1]
-    if n * q * m >= BLAS_MIN_FLOPS:
-        np.dot(A, B, out)
-        return
-    for i in range(n):
-        for j in range(m):
-            out[i, j] = 0.0
-        for l in range(q):
-            a = A[i, l]
-            for j in range(m):
-                out[i, j] += a * B[l, j]
+def lanes_for(d: int, p: int, width: int) -> int:
+    """Slots in flight for runs of this shape: ``LANES`` if every dimension is at most ``LANE_MAX_DIM``, else 1."""
+    return LANES if max(d, p, width) <= LANE_MAX_DIM else 1
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Eight float64 lanes as one LLVM vector value, so that numba keeps them in registers.
+
+
+class Vec(types.Type):
+    def __init__(self):
+        super().__init__(name="Vec")
+
+
+vec = Vec()
+_VT = ir.VectorType(ir.DoubleType(), LANES)
+
+
+@register_model(Vec)
+class _VecModel(models.PrimitiveModel):
+    def __init__(self, dmm, fe_type):
+        super().__init__(dmm, fe_type, _VT)
+
+
+def _vec_pointer(context, builder, arrty, arr, offset):
+    data = context.make_array(arrty)(context, builder, arr).data
+    return builder.bitcast(builder.gep(data, [offset]), _VT.as_pointer())
+
+
+@intrinsic
+def vload(typingctx, arr, offset):
+    """``arr[offset : offset + LANES]`` as a vector."""
+
+    def codegen(context, builder, sig, args):
+        return builder.load(_vec_pointer(context, builder, sig.args[0], *args), align=8)
+
+    return vec(arr, offset), codegen
+
+
+@intrinsic
+def vstore(typingctx, arr, offset, v):
+    """``arr[offset : offset + LANES] = v``."""
+
+    def codegen(context, builder, sig, args):
+        builder.store(args[2], _vec_pointer(context, builder, sig.args[0], args[0], args[1]), align=8)
+        return context.get_dummy_value()
+
+    return types.none(arr, offset, v), codegen
+
+
+@intrinsic
+def vsplat(typingctx, x):
+    """``(x, x, ..., x)``."""
+
+    def codegen(context, builder, sig, args):
+        value = context.cast(builder, args[0], sig.args[0], types.float64)
+        return builder.shuffle_vector(
+            builder.insert_element(ir.Constant(_VT, None), value, ir.Constant(ir.IntType(32), 0)),
+            ir.Constant(_VT, None),
+            ir.Constant(ir.VectorType(ir.IntType(32), LANES), [0] * LANES),
+        )
+
+    return vec(x), codegen
+
+
+def _binary(op):
+    @intrinsic
+    def fn(typingctx, a, b):
+        return vec(vec, vec), lambda context, builder, sig, args: getattr(builder, op)(*args)
+
+    return fn
+
+
+vsub, vmul = _binary("fsub"), _binary("fmul")
+
+
+@intrinsic
+def vfma(typingctx, a, b, c):
+    """``a * b + c`` rounded once (``llvm.fma``)."""
+
+    def codegen(context, builder, sig, args):
+        fn = cgutils.get_or_insert_function(builder.module, ir.FunctionType(_VT, [_VT] * 3), "llvm.fma.v8f64")
+        return builder.call(fn, args)
+
+    return vec(vec, vec, vec), codegen
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Block buffers: ``rows x cols`` for every slot, padded to whole vectors.
 
 
 @njit(cache=True)
-def _mm_tn(A, B, out):
-    """``out = A^T @ B``."""
-    q, n = A.shape
-    m = B.shape[1]
-    if n * q * m >= BLAS_MIN_FLOPS:
-        np.dot(A.T, B, out)
-        return
-    for i in range(n):
-        for j in range(m):
-            out[i, j] = 0.0
-    for l in range(q):
-        for i in range(n):
-            a = A[l, i]
-            for j in range(m):
-                out[i, j] += a * B[l, j]
+def _buffer(rows, cols, nl):
+    """Zeroed, 64-byte aligned buffer for a ``rows x cols`` matrix of ``nl`` slots, padded to whole vectors."""
+    size = -(-(rows * cols * nl) // LANES) * LANES
+    raw = np.zeros(size + LANES)
+    start = (-(raw.ctypes.data // 8)) % LANES
+    return raw[start : start + size]
 
 
 @njit(cache=True)
-def _mm_nt(A, B, out, BT):
-    """``out = A @ B^T``; small products go through the copy ``BT = B^T`` so the loops run along rows."""
-    n, q = A.shape
-    m = B.shape[0]
-    if n * q * m >= BLAS_MIN_FLOPS:
-        np.dot(A, B.T, out)
-        return
-    for j in range(m):
-        for l in range(q):
-            BT[l, j] = B[j, l]
-    _mm_nn(A, BT, out)
+def _broadcast(M, nl):
+    """A matrix shared by every slot, in the block layout."""
+    rows, cols = M.shape
+    out = _buffer(rows, cols, nl)
+    for i in range(rows):
+        for j in range(cols):
+            for s in range(nl):
+                out[(i * cols + j) * nl + s] = M[i, j]
+    return out
 
 
 @njit(cache=True)
-def _sub_scaled(X, a, Y):
-    """``X -= a Y`` in place."""
-    n, m = X.shape
-    for i in range(n):
-        for j in range(m):
-            X[i, j] -= a * Y[i, j]
+def _get(buf, s, nl, out):
+    """``out`` := slot ``s`` of ``buf``."""
+    rows, cols = out.shape
+    for i in range(rows):
+        for j in range(cols):
+            out[i, j] = buf[(i * cols + j) * nl + s]
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Products ``C = A B`` of every slot, with ``A[i, l] = A[i a_rs + l a_cs]`` and ``B[l, j] = B[l b_rs + j b_cs]``
+# (element strides), so transposes cost nothing.
 
 
 @njit(cache=True)
-def _end_to_end(F, L, W, prefix):
-    """``W = W1 ... WL``; ``prefix[j] = W1 ... W{j+1}`` for ``j < L - 1`` (``prefix`` rows ``(d, width)``)."""
+def _mm_lanes(A, B, C, n, q, m, a_rs, a_cs, b_rs, b_cs):
+    """Eight slots at once: register tiles of 2 x 4 output vectors, each the sum over ``l`` in order."""
+    V = LANES
+    i = 0
+    while i < n:
+        two = i + 1 < n
+        i1 = i + 1 if two else i
+        j = 0
+        while j + 4 <= m:
+            c0 = c1 = c2 = c3 = d0 = d1 = d2 = d3 = vsplat(0.0)
+            for l in range(q):
+                a = vload(A, (i * a_rs + l * a_cs) * V)
+                e = vload(A, (i1 * a_rs + l * a_cs) * V)
+                o = l * b_rs + j * b_cs
+                b0 = vload(B, o * V)
+                b1 = vload(B, (o + b_cs) * V)
+                b2 = vload(B, (o + 2 * b_cs) * V)
+                b3 = vload(B, (o + 3 * b_cs) * V)
+                c0, c1, c2, c3 = vfma(a, b0, c0), vfma(a, b1, c1), vfma(a, b2, c2), vfma(a, b3, c3)
+                d0, d1, d2, d3 = vfma(e, b0, d0), vfma(e, b1, d1), vfma(e, b2, d2), vfma(e, b3, d3)
+            o = (i * m + j) * V
+            vstore(C, o, c0)
+            vstore(C, o + V, c1)
+            vstore(C, o + 2 * V, c2)
+            vstore(C, o + 3 * V, c3)
+            if two:
+                o = (i1 * m + j) * V
+                vstore(C, o, d0)
+                vstore(C, o + V, d1)
+                vstore(C, o + 2 * V, d2)
+                vstore(C, o + 3 * V, d3)
+            j += 4
+        while j < m:
+            c0 = d0 = vsplat(0.0)
+            for l in range(q):
+                b0 = vload(B, (l * b_rs + j * b_cs) * V)
+                c0 = vfma(vload(A, (i * a_rs + l * a_cs) * V), b0, c0)
+                d0 = vfma(vload(A, (i1 * a_rs + l * a_cs) * V), b0, d0)
+            vstore(C, (i * m + j) * V, c0)
+            if two:
+                vstore(C, (i1 * m + j) * V, d0)
+            j += 1
+        i += 2
+
+
+@njit(cache=True)
+def _mat(X, rows, cols):
+    """The ``rows x cols`` C-ordered matrix held in the one-slot buffer ``X``."""
+    return X[: rows * cols].reshape((rows, cols))
+
+
+@njit(cache=True)
+def mm_nn(A, B, C, n, q, m, nl):
+    """``C = A B``, ``A`` stored ``n x q``, ``B`` stored ``q x m``: SIMD lanes, or BLAS for one slot."""
+    if nl == LANES:
+        _mm_lanes(A, B, C, n, q, m, q, 1, m, 1)
+    else:
+        np.dot(_mat(A, n, q), _mat(B, q, m), _mat(C, n, m))
+
+
+@njit(cache=True)
+def mm_tn(A, B, C, n, q, m, nl):
+    """``C = A^T B``, ``A`` stored ``q x n``, ``B`` stored ``q x m``."""
+    if nl == LANES:
+        _mm_lanes(A, B, C, n, q, m, 1, n, m, 1)
+    else:
+        np.dot(_mat(A, q, n).T, _mat(B, q, m), _mat(C, n, m))
+
+
+@njit(cache=True)
+def mm_nt(A, B, C, n, q, m, nl):
+    """``C = A B^T``, ``A`` stored ``n x q``, ``B`` stored ``m x q``."""
+    if nl == LANES:
+        _mm_lanes(A, B, C, n, q, m, q, 1, 1, q)
+    else:
+        np.dot(_mat(A, n, q), _mat(B, m, q).T, _mat(C, n, m))
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Elementwise passes over whole buffers, one vector at a time (the same code for eight slots or one).
+
+
+@njit(cache=True)
+def _slot_sums(acc, nl, out, scale):
+    """Per-slot totals of a vector accumulator: its lanes (``nl = LANES``), or their sum in a fixed order."""
+    tmp = np.empty(LANES)
+    vstore(tmp, 0, acc)
+    if nl == LANES:
+        for s in range(LANES):
+            out[s] = scale * tmp[s]
+    else:
+        out[0] = scale * (((tmp[0] + tmp[1]) + (tmp[2] + tmp[3])) + ((tmp[4] + tmp[5]) + (tmp[6] + tmp[7])))
+
+
+@njit(cache=True)
+def residual(G, Sxy, W, W_star, nl, loss, gsq, bad):
+    """``G <- G - Sigma_xy``; per slot ``loss = 1/2 <W - W_*, G>``, ``gsq = ||G||_F^2`` and ``bad``, NaN iff ``W``
+    is not finite (``sum (W - W_*) 0``)."""
+    acc_loss = acc_gsq = acc_bad = zero = vsplat(0.0)
+    for o in range(0, G.size, LANES):
+        g = vsub(vload(G, o), vload(Sxy, o))
+        vstore(G, o, g)
+        e = vsub(vload(W, o), vload(W_star, o))
+        acc_loss = vfma(e, g, acc_loss)
+        acc_gsq = vfma(g, g, acc_gsq)
+        acc_bad = vfma(e, zero, acc_bad)
+    _slot_sums(acc_loss, nl, loss, 0.5)
+    _slot_sums(acc_gsq, nl, gsq, 1.0)
+    _slot_sums(acc_bad, nl, bad, 1.0)
+
+
+@njit(cache=True)
+def step_down(F, grad, eta_slots, nl):
+    """``F <- F - eta grad`` with each slot's own ``eta`` (0 leaves a finite slot unchanged)."""
+    ev = vload(eta_slots, 0) if nl == LANES else vsplat(eta_slots[0])
+    for o in range(0, F.size, LANES):
+        vstore(F, o, vsub(vload(F, o), vmul(ev, vload(grad, o))))
+
+
+@njit(cache=True)
+def components(WV, U_b, d, m, nl, comp):
+    """``comp[i] = sum_a U[a, i] (W V)[a, i]`` per slot, summed over ``a`` in order."""
+    comp[:] = 0.0
+    row = m * nl
+    for a in range(d):
+        for x in range(row):
+            comp[x] += U_b[a * row + x] * WV[a * row + x]
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# One GD evaluation and gradient for every slot.
+
+
+@njit(cache=True)
+def end_to_end(F, W, prefix, d, width, p, nl):
+    """``W = W1 ... WL``; ``prefix[j] = W1 ... W{j+1}`` (``prefix[0]`` is ``W1`` itself)."""
+    L = len(F)
     if L == 1:
-        W[:, :] = F[0]
+        W[:] = F[0]
         return
-    prefix[0][:, :] = F[0]
     for j in range(1, L - 1):
-        _mm_nn(prefix[j - 1], F[j], prefix[j])
-    _mm_nn(prefix[L - 2], F[L - 1], W)
+        mm_nn(prefix[j - 1], F[j], prefix[j], d, width, width, nl)
+    mm_nn(prefix[L - 2], F[L - 1], W, d, width, p, nl)
 
 
 @njit(cache=True)
-def _update(F, L, G, eta, suffix, H, grad_first, grad_mid, scratch):
-    """``Wj <- Wj - eta (W1...W{j-1})^T G (W{j+1}...WL)^T`` for all ``j`` at once (gradients first)."""
+def gradients(F, G, suffix, H, grads, d, width, p, nl):
+    """``grads[j] = dL/dWj = (W1 ... W{j-1})^T G (W{j+1} ... WL)^T`` for every factor (``grads[L-1]`` is ``H[L-2]``)."""
+    L = len(F)
     if L == 1:
-        _sub_scaled(F[0], eta, G)
         return
-    # suffix[j] = W{j+1} ... WL (width x p), j = 1..L-1
-    suffix[L - 1][:, :] = F[L - 1]
-    for j in range(L - 2, 0, -1):
-        _mm_nn(F[j], suffix[j + 1], suffix[j])
-    # grad_1 = G S_2^T
-    _mm_nt(G, suffix[1], grad_first, scratch)
-    # H[j] = (W1...Wj)^T G (width x p): H[0] = W1^T G, H[j] = Wj+1^T H[j-1]
-    _mm_tn(F[0], G, H[0])
+    for j in range(L - 2, 0, -1):  # suffix[j] = W{j+1} ... WL, suffix[L-1] is WL itself
+        mm_nn(F[j], suffix[j + 1], suffix[j], width, width, p, nl)
+    mm_nt(G, suffix[1], grads[0], d, p, width, nl)
+    mm_tn(F[0], G, H[0], width, d, p, nl)
     for j in range(1, L - 1):
-        _mm_tn(F[j], H[j - 1], H[j])
-        _mm_nt(H[j - 1], suffix[j + 1], grad_mid[j - 1], scratch)
-    _sub_scaled(F[0], eta, grad_first)
-    for j in range(1, L - 1):
-        _sub_scaled(F[j], eta, grad_mid[j - 1])
-    _sub_scaled(F[L - 1], eta, H[L - 2])
+        mm_tn(F[j], H[j - 1], H[j], width, width, p, nl)
+        mm_nt(H[j - 1], suffix[j + 1], grads[j], width, p, width, nl)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The driver: slots take runs from the batch until it is done.
+
+
+@njit(cache=True)
+def _load(F, factors0, r, s, nl):
+    """Slot ``s`` := initial factors of run ``r`` (``r < 0``: zeros, an idle slot)."""
+    for j in range(len(F)):
+        M = factors0[j][max(r, 0)]
+        rows, cols = M.shape
+        for i in range(rows):
+            for c in range(cols):
+                F[j][(i * cols + c) * nl + s] = M[i, c] if r >= 0 else 0.0
 
 
 @njit(cache=True)
 def run_batch(
-    factors,
+    factors0,
     Sigma_x,
     Sigma_xy,
     W_star,
@@ -136,6 +354,8 @@ def run_batch(
     Um,
     Vm,
     half_targets,
+    nl,
+    factors_final,
     log_steps,
     log_W,
     log_loss,
@@ -144,89 +364,106 @@ def run_batch(
     n_steps,
     k_cross,
 ):
-    """Discrete GD for every run ``b`` of the batch, in place.
+    """Discrete GD for every run ``r`` of the batch, ``nl`` runs in flight (see the module docstring).
 
-    ``factors`` is a ``numba.typed.List`` of ``L`` arrays ``(B, rows_j, cols_j)``, overwritten by the final factors.
-    A run stops ``converged`` when ``||G||_F <= conv_threshold``, ``diverged`` when the loss is not finite or
-    exceeds ``blowup (1 + L(0))``, ``max_steps`` at ``k = max_steps``. It logs iteration ``k`` when
-    ``log_mask[k]``, when a component first reaches ``half_targets[i]`` (with ``k - 1`` too), and when it stops.
+    ``factors0`` and ``factors_final`` are ``numba.typed.List`` of ``L`` arrays ``(B, rows_j, cols_j)``. A run
+    logs iteration ``k`` when ``log_mask[k]``, when a component first reaches ``half_targets[i]`` (with
+    ``k - 1`` too), and when it stops.
     """
-    L = len(factors)
-    B = factors[0].shape[0]
-    d = factors[0].shape[1]
-    p = factors[L - 1].shape[2]
-    width = factors[0].shape[2]
+    L = len(factors0)
+    B = factors0[0].shape[0]
+    d, p = Sigma_xy.shape
+    width = factors0[0].shape[2] if L > 1 else p
     m = half_targets.size
-    W = np.empty((d, p))
-    G = np.empty((d, p))
-    WV = np.empty((d, m))
-    W_prev = np.empty((d, p))
-    prefix = [np.empty((d, width)) for _ in range(max(L - 1, 1))]
-    suffix = [np.empty((width, p)) for _ in range(max(L, 2))]
-    H = [np.empty((width, p)) for _ in range(max(L - 1, 1))]
-    grad_first = np.empty((d, width))
-    grad_mid = [np.empty((width, width)) for _ in range(max(L - 2, 1))]
-    scratch = np.empty((p, width))
-    crossed = np.zeros(m, np.bool_)
-    for b in range(B):
-        F = [factors[j][b] for j in range(L)]
-        e = eta[b]
-        loss0 = 0.0
-        loss_prev = 0.0
-        t = 0
-        n_crossed = 0
-        for i in range(m):
-            crossed[i] = False
-        for k in range(max_steps + 1):
-            _end_to_end(F, L, W, prefix)
-            _mm_nn(Sigma_x, W, G)
-            loss = 0.0
-            gsq = 0.0
-            finite = True
-            for a in range(d):
-                for c in range(p):
-                    g = G[a, c] - Sigma_xy[a, c]
-                    G[a, c] = g
-                    loss += (W[a, c] - W_star[a, c]) * g
-                    gsq += g * g
-                    if not np.isfinite(W[a, c]):
-                        finite = False
-            loss *= 0.5
-            finite = finite and np.isfinite(loss)
+    F = [_buffer(f.shape[1], f.shape[2], nl) for f in factors0]
+    W, W_prev, G = _buffer(d, p, nl), _buffer(d, p, nl), _buffer(d, p, nl)
+    prefix = [F[0]] + [_buffer(d, width, nl) for _ in range(L - 2)]
+    suffix = [F[0]] + [_buffer(width, p, nl) for _ in range(L - 2)] + [F[L - 1]]
+    H = [_buffer(width, p, nl) for _ in range(max(L - 1, 1))]
+    if L == 1:
+        grads = [G]
+    else:
+        grads = [_buffer(d, width, nl)] + [_buffer(width, width, nl) for _ in range(L - 2)] + [H[L - 2]]
+    Sx_b, Sxy_b, W_star_b = _broadcast(Sigma_x, nl), _broadcast(Sigma_xy, nl), _broadcast(W_star, nl)
+    Um_b, Vm_b, WV, comp = _broadcast(Um, nl), _broadcast(Vm, nl), _buffer(d, m, nl), np.zeros(m * nl)
+    loss, gsq, bad = np.zeros(nl), np.zeros(nl), np.zeros(nl)
+    eta_slots = np.zeros(LANES)
+    run_of = np.full(nl, -1, np.int64)
+    k_of, t_of, n_crossed = np.zeros(nl, np.int64), np.zeros(nl, np.int64), np.zeros(nl, np.int64)
+    loss0, loss_prev = np.zeros(nl), np.zeros(nl)
+    crossed = np.zeros((nl, m), np.bool_)
+    finished = np.zeros(nl, np.bool_)
+    next_run = 0
+    active = 0
+    for s in range(nl):
+        finished[s] = True  # empty slots take the first runs
+    while True:
+        for s in range(nl):
+            if finished[s]:
+                finished[s] = False
+                r = next_run if next_run < B else -1
+                _load(F, factors0, r, s, nl)
+                run_of[s] = r
+                if r >= 0:
+                    next_run += 1
+                    active += 1
+                    k_of[s], t_of[s], n_crossed[s] = 0, 0, 0
+                    crossed[s, :] = False
+                    eta_slots[s] = eta[r]
+        if active == 0:
+            break
+        end_to_end(F, W, prefix, d, width, p, nl)
+        mm_nn(Sx_b, W, G, d, d, p, nl)
+        residual(G, Sxy_b, W, W_star_b, nl, loss, gsq, bad)
+        monitor = False
+        for s in range(nl):
+            monitor = monitor or (run_of[s] >= 0 and n_crossed[s] < m)
+        if monitor:
+            mm_nn(W, Vm_b, WV, d, p, m, nl)
+            components(WV, Um_b, d, m, nl, comp)
+        gradients(F, G, suffix, H, grads, d, width, p, nl)
+        for s in range(nl):
+            r = run_of[s]
+            if r < 0:
+                continue
+            k, lo = k_of[s], loss[s]
+            finite = bad[s] == 0.0 and np.isfinite(lo)
             if k == 0:
-                loss0 = loss
-            diverged = (not finite) or loss > blowup * (1.0 + loss0)
+                loss0[s] = lo
+            diverged = (not finite) or lo > blowup * (1.0 + loss0[s])
             newly = False
-            if n_crossed < m and finite:  # once every component has crossed, monitoring has nothing to find
-                _mm_nn(W, Vm, WV)
+            if n_crossed[s] < m and finite:  # once every component has crossed, monitoring has nothing to find
                 for i in range(m):
-                    if not crossed[i]:
-                        c_i = 0.0
-                        for a in range(d):
-                            c_i += Um[a, i] * WV[a, i]
-                        if c_i >= half_targets[i]:
-                            crossed[i] = True
-                            n_crossed += 1
-                            k_cross[b, i] = k
-                            newly = True
-            converged = np.sqrt(gsq) <= conv_threshold
+                    if not crossed[s, i] and comp[i * nl + s] >= half_targets[i]:
+                        crossed[s, i] = True
+                        n_crossed[s] += 1
+                        k_cross[r, i] = k
+                        newly = True
+            converged = np.sqrt(gsq[s]) <= conv_threshold
             done = diverged or converged or k == max_steps
-            if newly and k > 0 and log_steps[b, t - 1] != k - 1:
-                log_steps[b, t] = k - 1
-                log_W[b, t] = W_prev
-                log_loss[b, t] = loss_prev
+            t = t_of[s]
+            if newly and k > 0 and log_steps[r, t - 1] != k - 1:
+                log_steps[r, t] = k - 1
+                _get(W_prev, s, nl, log_W[r, t])
+                log_loss[r, t] = loss_prev[s]
                 t += 1
             if finite and (log_mask[k] or newly or done):
-                log_steps[b, t] = k
-                log_W[b, t] = W
-                log_loss[b, t] = loss
+                log_steps[r, t] = k
+                _get(W, s, nl, log_W[r, t])
+                log_loss[r, t] = lo
                 t += 1
+            t_of[s] = t
             if done:
-                status[b] = DIVERGED if diverged else CONVERGED if converged else MAX_STEPS
-                n_steps[b] = k
-                break
-            if n_crossed < m:
-                W_prev[:, :] = W
-                loss_prev = loss
-            _update(F, L, G, e, suffix, H, grad_first, grad_mid, scratch)
-        n_logged[b] = t
+                status[r] = DIVERGED if diverged else CONVERGED if converged else MAX_STEPS
+                n_steps[r], n_logged[r] = k, t
+                for j in range(L):
+                    _get(F[j], s, nl, factors_final[j][r])
+                eta_slots[s] = 0.0
+                finished[s] = True
+                active -= 1
+            else:
+                loss_prev[s] = lo
+                k_of[s] = k + 1
+        for j in range(L):
+            step_down(F[j], grads[j], eta_slots, nl)
+        W, W_prev = W_prev, W
