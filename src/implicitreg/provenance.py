@@ -13,6 +13,7 @@ The manifest holds no timestamps or absolute paths: the same config and code giv
 from __future__ import annotations
 
 import ast
+import functools
 import hashlib
 import json
 import os
@@ -40,7 +41,8 @@ def sha256(path: str | os.PathLike) -> str:
     return h.hexdigest()
 
 
-def imported_modules(source: str, package: str = PACKAGE, *, in_package: bool = False) -> set[str]:
+@functools.cache  # the DAG asks for the same few sources dozens of times: parse each once
+def imported_modules(source: str, package: str = PACKAGE, *, in_package: bool = False) -> frozenset[str]:
     """Names of the ``package`` modules that Python source imports (absolute, or relative inside the package).
 
     ``from implicitreg import a, b`` gives ``{a, b}`` (names that are not modules are dropped later);
@@ -59,13 +61,13 @@ def imported_modules(source: str, package: str = PACKAGE, *, in_package: bool = 
                 found.add(node.module.split(".")[1])
             elif relative:
                 found.add(node.module.split(".")[0])
-    return found
+    return frozenset(found)
 
 
 def module_closure(script: str | os.PathLike, package_dir: str | os.PathLike = PACKAGE_DIR) -> list[Path]:
     """The package modules ``script`` runs: its imports, theirs, and so on, plus ``__init__.py``; sorted."""
     package_dir = Path(package_dir)
-    todo = imported_modules(Path(script).read_text())
+    todo = set(imported_modules(Path(script).read_text()))
     seen: set[str] = set()
     while todo:
         name = todo.pop()
