@@ -16,6 +16,17 @@ def problem(d, p, name):
     return U, V, Sx, Sxy, sigma / lam[:m]
 
 
+def compare_runs(got, want):
+    """The two trajectories are the same bytes."""
+    assert got.status == want.status and got.n_steps == want.n_steps
+    np.testing.assert_array_equal(got.steps, want.steps)
+    np.testing.assert_array_equal(got.W, want.W)
+    np.testing.assert_array_equal(got.loss, want.loss)
+    np.testing.assert_array_equal(got.k_cross, want.k_cross)
+    for a, c in zip(got.factors, want.factors):
+        np.testing.assert_array_equal(a, c)
+
+
 def numpy_gd(Sx, Sxy, factors, eta, steps):
     """Reference: ``Wj <- Wj - eta dL/dWj`` with ``dynamics.factor_gradients`` (THEORY.md section 1)."""
     F = [f.copy() for f in factors]
@@ -82,16 +93,6 @@ def test_log_rows_are_bounded_by_the_grid_not_the_iterations():
     assert tr.steps.size <= dynamics.log_capacity(dynamics.log_grid(300000, 40), targets.size)
     assert tr.steps.size <= 2 * 40 + 2 * targets.size + 1
     assert (tr.k_cross >= 0).all()
-
-
-def compare_runs(got, want):
-    assert got.status == want.status and got.n_steps == want.n_steps
-    np.testing.assert_array_equal(got.steps, want.steps)
-    np.testing.assert_array_equal(got.W, want.W)
-    np.testing.assert_array_equal(got.loss, want.loss)
-    np.testing.assert_array_equal(got.k_cross, want.k_cross)
-    for a, c in zip(got.factors, want.factors):
-        np.testing.assert_array_equal(a, c)
 
 
 @pytest.mark.parametrize("depth", [1, 2, 3])
