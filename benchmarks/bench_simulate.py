@@ -18,7 +18,7 @@ eight are not counted. For the BLAS path, ``BLAS alone`` is the rate of the same
 step in a numpy loop with nothing else: the ceiling that BLAS itself sets for this product size. The simulator's final
 factors are checked against the plain loop's (to rounding) so the two do the same work. BLAS runs on one
 thread (as in the workflow) unless ``--threads``. Timings are the best of ``--repeat`` runs (one run when it
-takes longer than 10 s). The whole benchmark takes about three minutes.
+takes longer than 10 s). The whole benchmark takes under a minute here.
 """
 
 from __future__ import annotations

@@ -392,11 +392,9 @@ def run_batch(
     k_of, t_of, n_crossed = np.zeros(nl, np.int64), np.zeros(nl, np.int64), np.zeros(nl, np.int64)
     loss0, loss_prev = np.zeros(nl), np.zeros(nl)
     crossed = np.zeros((nl, m), np.bool_)
-    finished = np.zeros(nl, np.bool_)
+    finished = np.ones(nl, np.bool_)  # empty slots take the first runs
     next_run = 0
     active = 0
-    for s in range(nl):
-        finished[s] = True  # empty slots take the first runs
     while True:
         for s in range(nl):
             if finished[s]:
