@@ -1,5 +1,5 @@
 # Implicit regularization of discrete gradient dynamics in linear networks: the whole reproduction.
-# config -> datasets -> runs (and RRR baselines) -> tables -> figures and claims.
+# config -> datasets -> runs (and RRR baselines) -> tables -> claims and figures; provenance last.
 from snakemake.utils import min_version
 
 min_version("9.0")
@@ -12,24 +12,17 @@ report: "workflow/report/workflow.rst"
 
 
 include: "workflow/rules/common.smk"
-include: "workflow/rules/provenance_common.smk"
 include: "workflow/rules/datasets.smk"
 include: "workflow/rules/simulate.smk"
 include: "workflow/rules/baselines.smk"
-include: "workflow/rules/aggregate.smk"
-include: "workflow/rules/figures.smk"
-include: "workflow/rules/path.smk"
-include: "workflow/rules/beyond.smk"
-include: "workflow/rules/depth.smk"
-include: "workflow/rules/dmf.smk"
+include: "workflow/rules/tables.smk"
 include: "workflow/rules/claims.smk"
+include: "workflow/rules/figures.smk"
 include: "workflow/rules/provenance.smk"
 
 
 rule all:
     default_target: True
     input:
-        lambda wc: list(TABLE_FILES.values()),
-        lambda wc: figure_files(),
-        "results/tables/claims.csv",
-        "results/MANIFEST.tsv",
+        lambda wc: final_targets(),
+        provenance.MANIFEST,

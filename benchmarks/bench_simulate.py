@@ -34,7 +34,9 @@ from threadpoolctl import threadpool_info, threadpool_limits
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from implicitreg import dynamics, gdkernel, seeds, spectra  # noqa: E402
+from implicitreg.data import seeds, spectra
+from implicitreg.linear import kernel as gdkernel
+from implicitreg.linear import simulate as dynamics
 
 STEPS = {10: 4000, 50: 400, 200: 100}  # iterations per run, the same for both batch sizes
 PLAIN_RUNS = 8  # the plain loop's rate does not depend on the batch: it is timed on this many runs

@@ -20,7 +20,8 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from implicitreg import experiments, seeds, spectra  # noqa: E402
+from implicitreg.config import grid as experiments
+from implicitreg.data import seeds, spectra
 
 
 def main() -> None:

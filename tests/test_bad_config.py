@@ -4,7 +4,7 @@ import pytest
 import yaml
 from conftest import ROOT, TINY, mutated, run_snakemake
 
-from implicitreg.configcheck import ConfigError, check_config, check_schema
+from implicitreg.config.check import ConfigError, check_config, check_schema
 
 BASE = yaml.safe_load(TINY.read_text())
 

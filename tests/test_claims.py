@@ -3,7 +3,7 @@
 import numpy as np
 import pandas as pd
 
-from implicitreg import claims
+from implicitreg.claims import sequential as claims
 
 
 def runs_table(rows):

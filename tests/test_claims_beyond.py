@@ -2,7 +2,8 @@
 
 import pandas as pd
 
-from implicitreg import claims, claims_beyond
+from implicitreg.claims import sequential as claims
+from implicitreg.claims import sequential as claims_beyond
 
 
 def test_claim_phase_lists_disagreeing_cells():

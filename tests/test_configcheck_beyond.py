@@ -7,7 +7,7 @@ import jsonschema
 import pytest
 import yaml
 
-from implicitreg.configcheck import ConfigError, check_config
+from implicitreg.config.check import ConfigError, check_config
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMA = yaml.safe_load((ROOT / "workflow/schemas/config.schema.yaml").read_text())

@@ -5,7 +5,8 @@ import pandas as pd
 import pytest
 from scipy.integrate import solve_ivp
 
-from implicitreg import depth, theory
+from implicitreg.linear import theory
+from implicitreg.tables import depth_transitions as depth
 
 
 @pytest.mark.parametrize("L", [3, 4, 5])

@@ -9,8 +9,10 @@ import pandas as pd
 import pytest
 import yaml
 
-from implicitreg import dmf, dmfruns, dmftables
-from implicitreg.configcheck import ConfigError, check_config
+from implicitreg.config.check import ConfigError, check_config
+from implicitreg.dmf import experiment as dmfruns
+from implicitreg.dmf import model as dmf
+from implicitreg.tables import dmf_tables as dmftables
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMA = yaml.safe_load((ROOT / "workflow/schemas/config.schema.yaml").read_text())

@@ -4,7 +4,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from implicitreg import dmf, fileio
+from implicitreg.dmf import model as dmf
+from implicitreg.io import files as fileio
 
 TABLES = {
     "results/tables/depth_transitions.csv": ["run_id", "dataset", "depth", "eta", "delta", "component", "sigma",

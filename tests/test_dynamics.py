@@ -3,7 +3,9 @@
 import numpy as np
 import pytest
 
-from implicitreg import dynamics, metrics, seeds, spectra, theory
+from implicitreg.data import seeds, spectra
+from implicitreg.linear import metrics, theory
+from implicitreg.linear import simulate as dynamics
 
 LAM = np.array([2.5, 0.5, 1.5, 0.2, 1.0])
 SIGMA = np.array([2.0, 1.0, 0.5, 0.25])

@@ -2,8 +2,9 @@
 
 import numpy as np
 
-from implicitreg import seeds, spectra
-from implicitreg.experiments import expand_runs, simulate_runs
+from implicitreg.config.grid import expand_runs
+from implicitreg.data import seeds, spectra
+from implicitreg.linear.simulate import simulate_runs
 
 SPEC = {"kind": "population", "basis": "random", "d": 2, "p": 2, "lam": [1.0, 0.5], "sigma": [2.0, 0.5]}
 

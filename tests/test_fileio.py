@@ -5,7 +5,7 @@ import hashlib
 import numpy as np
 import pytest
 
-from implicitreg import fileio
+from implicitreg.io import files as fileio
 
 
 def digest(path):

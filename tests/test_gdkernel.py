@@ -3,7 +3,9 @@
 import numpy as np
 import pytest
 
-from implicitreg import dynamics, gdkernel, seeds, spectra
+from implicitreg.data import seeds, spectra
+from implicitreg.linear import kernel as gdkernel
+from implicitreg.linear import simulate as dynamics
 
 
 def problem(d, p, name):

@@ -4,7 +4,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from implicitreg import generalization, seeds, spectra
+from implicitreg.data import seeds, spectra
+from implicitreg.tables import test_risk as generalization
 
 
 def test_test_risk_of_the_teacher_is_the_noise():

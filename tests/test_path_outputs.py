@@ -8,7 +8,7 @@ import pytest
 import yaml
 from conftest import mutated
 
-from implicitreg.configcheck import ConfigError, check_config
+from implicitreg.config.check import ConfigError, check_config
 
 ROOT = Path(__file__).resolve().parents[1]
 CONFIG = yaml.safe_load((ROOT / "config.yaml").read_text())

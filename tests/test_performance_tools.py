@@ -7,8 +7,8 @@ import pytest
 import yaml
 from conftest import ROOT
 
-from implicitreg.configcheck import check_config
-from implicitreg.experiments import expand_runs
+from implicitreg.config.check import check_config
+from implicitreg.config.grid import expand_runs
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
 

@@ -4,8 +4,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from implicitreg import dynamics, permode, seeds, spectra
-from implicitreg.configcheck import ConfigError, check_experiment
+from implicitreg.config.check import ConfigError, check_experiment
+from implicitreg.data import seeds, spectra
+from implicitreg.linear import permode
+from implicitreg.linear import simulate as dynamics
 
 LAM = np.array([2.5, 0.5, 1.5, 0.2, 1.0])
 SIGMA = np.array([2.0, 1.0, 0.5, 0.25])

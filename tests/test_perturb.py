@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 from scipy.linalg import expm
 
-from implicitreg import seeds, spectra
-from implicitreg.perturb import normalized_commutator
+from implicitreg.data import seeds, spectra
+from implicitreg.tables.rotation_deviation import normalized_commutator
 
 SPEC = {"kind": "population", "basis": "random", "d": 4, "p": 3, "lam": [2.0, 0.5, 1.5, 1.0], "sigma": [2.0, 1.0, 0.5]}
 

@@ -4,7 +4,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from implicitreg import phase, theory
+from implicitreg.linear import theory
+from implicitreg.tables import phase_cells as phase
 
 
 def measures(x):

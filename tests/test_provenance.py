@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from implicitreg import provenance
+from implicitreg.io import provenance
 
 ROOT = provenance.ROOT
 

@@ -21,7 +21,7 @@ import pandas as pd
 import pytest
 from conftest import ROOT, TINY, run_snakemake
 
-from implicitreg import provenance
+from implicitreg.io import provenance
 
 
 def tree_hashes(workdir):

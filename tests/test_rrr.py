@@ -3,7 +3,8 @@
 import numpy as np
 import pytest
 
-from implicitreg import rrr, seeds, spectra
+from implicitreg.data import seeds, spectra
+from implicitreg.linear import rrr
 
 
 @pytest.fixture(scope="module")
@@ -33,7 +34,7 @@ def test_rrr_beats_other_rank_k_candidates(general, k):
 
 def test_loss_matches_the_spectrum_formula(general):
     Sx, Sxy, _ = general
-    Ws, loss = rrr.rrr_path(Sx, Sxy)
+    Ws, loss = rrr.rrr_solutions(Sx, Sxy)
     np.testing.assert_allclose(rrr.excess_loss(Ws, Sx, Sxy), loss, rtol=1e-10, atol=1e-14)
     assert loss[-1] == 0.0 and np.all(np.diff(loss) < 0)
 

@@ -4,7 +4,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from implicitreg import claims_path, metrics, rrr, rrr_path, seeds, spectra, theory
+from implicitreg.claims import path as claims_path
+from implicitreg.data import seeds, spectra
+from implicitreg.linear import metrics, rrr, theory
+from implicitreg.tables import rrr_distances as rrr_path
 
 MISMATCH = (np.array([4.0, 1.0, 0.5, 0.1]), np.array([3.0, 2.0, 1.0, 0.5]))  # (lam, sigma), THEORY.md section 6
 AGREE = (np.array([2.0, 1.0, 0.6, 0.4]), np.array([2.0, 1.0, 0.5, 0.25]))
@@ -14,7 +17,7 @@ def problem(lam, sigma, name="p"):
     rng = seeds.rng(9, name)
     U, V = spectra.haar_orthogonal(4, rng), spectra.haar_orthogonal(4, rng)
     Sx, Sxy = spectra.covariances(U, V, lam, sigma)
-    W_rrr, _ = rrr.rrr_path(Sx, Sxy)
+    W_rrr, _ = rrr.rrr_solutions(Sx, Sxy)
     return U, V, W_rrr, rrr_path.top_sigma_maps(U, V, lam, sigma)
 
 

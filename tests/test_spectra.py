@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from implicitreg import seeds, spectra
+from implicitreg.data import seeds, spectra
 
 LAM = np.array([2.5, 0.5, 1.5, 0.2, 1.0])
 SIGMA = np.array([2.0, 1.0, 0.5, 0.25])

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from scipy.integrate import solve_ivp
 
-from implicitreg import theory
+from implicitreg.linear import theory
 
 LAM = np.array([2.5, 0.5, 1.5, 0.2])
 SIGMA = np.array([2.0, 1.0, 0.5, 0.25])

@@ -4,7 +4,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from implicitreg import claims_path, theory, vanishing
+from implicitreg.claims import path as claims_path
+from implicitreg.linear import theory
+from implicitreg.tables import staircase_distance as vanishing
 
 LAM = np.array([2.5, 0.5, 1.5, 0.2])
 SIGMA = np.array([2.0, 1.0, 0.5, 0.25])

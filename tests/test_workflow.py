@@ -9,7 +9,8 @@ import pandas as pd
 import pytest
 from conftest import ROOT, run_snakemake
 
-from implicitreg import dynamics, fileio
+from implicitreg.io import files as fileio
+from implicitreg.linear import simulate as dynamics
 
 CONTRACT = {
     "results/tables/runs.csv": ["run_id", "experiment", "dataset", "model", "depth", "width", "eta", "delta",

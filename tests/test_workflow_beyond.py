@@ -4,8 +4,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from implicitreg.generalization import T3_COLUMNS
-from implicitreg.phase import OBSERVED, PHASE_COLUMNS
+from implicitreg.tables.phase_cells import OBSERVED, PHASE_COLUMNS
+from implicitreg.tables.test_risk import T3_COLUMNS
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from . import provenance
+from implicitreg.io import provenance
 
 
 def main(argv=None) -> int:

@@ -1,10 +1,10 @@
 rule rrr:
     """Reduced-rank regression solutions of every rank (THEORY.md section 6)."""
     input:
-        dataset="results/datasets/{dataset}.npz",
-        code=code_for("rrr.py"),
+        dataset=contract.DATASET,
+        code=code_for("solve_rrr.py"),
     output:
-        "results/baselines/rrr_{dataset}.npz",
+        contract.RRR,
     log:
         "logs/rrr/{dataset}.log",
     benchmark:
@@ -13,4 +13,4 @@ rule rrr:
         ENV
     threads: 1
     script:
-        "../scripts/rrr.py"
+        "../scripts/solve_rrr.py"

@@ -1,8 +1,10 @@
+# Config check, run grids, the active tables and figures, and the input functions every stage uses.
 import os
 import sys
+from dataclasses import asdict
 from pathlib import Path
 
-from snakemake.utils import validate
+from snakemake.exceptions import WorkflowError
 
 # The science library lives in src/: importable here and in every job, installed or not.
 SRC = str(Path(workflow.basedir) / "src")
@@ -11,10 +13,9 @@ os.environ.update(
     PYTHONPATH=os.pathsep.join(filter(None, [SRC, os.getenv("PYTHONPATH")]))
 )
 
-import yaml
-
-from implicitreg.configcheck import check_config, check_schema
-from implicitreg.experiments import expand_runs
+from implicitreg.config import check
+from implicitreg.config.grid import expand_dmf_runs, expand_runs, resolve
+from implicitreg.io import contract, provenance
 
 # One BLAS thread per job: results do not depend on the core count.
 for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
@@ -22,65 +23,71 @@ for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
 
 ENV = "../../environment.yml"  # every rule's software, for --software-deployment-method conda
 
-# Readable errors naming the key first; then Snakemake's validation, which also fills in defaults.
-check_schema(
-    config,
-    yaml.safe_load(
-        (Path(workflow.basedir) / "workflow/schemas/config.schema.yaml").read_text()
-    ),
-)
-validate(config, "../schemas/config.schema.yaml")
-check_config(config)
+# Every violation, each naming its key, before any job; fills in the schema's defaults.
+check.validate(config)
 
+# Resume after a kill: a run that finds Snakemake's directory locks held by no live snakemake process
+# drops them, so rerunning the same command completes the interrupted run.
+provenance.clear_stale_locks(Path(".snakemake"), os.getpid())
+
+ANALYSES = config["analyses"]
 DATASETS = sorted(config["datasets"])
 RUNS = {
     name: expand_runs(name, exp, config["datasets"])
     for name, exp in config["experiments"].items()
 }
-# Registries that each stage's .smk file extends (tables, figures, claim parts); the target and the
-# claims table read them once every rule file is included.
-TABLE_FILES = {}  # table name -> path
-FIGURES = {}  # "F1" -> (file stem, [table names the figure reads])
-CLAIM_PARTS = (
-    []
-)  # results/claims/{part}.csv, concatenated into results/tables/claims.csv
+DMF_RUNS = {
+    name: expand_dmf_runs(
+        name, resolve(exp, config["dmf_size"], config.get("dmf_large", {}))
+    )
+    for name, exp in config.get("dmf_experiments", {}).items()
+}
+TABLES = contract.active_tables(ANALYSES)  # names of the tables this config makes
+FIGURES = contract.active_figures(ANALYSES)
 
 
-def register_figure(fig, stem, tables):
-    """Figure ``fig`` is drawn by workflow/scripts/figure_{fig}.py from ``tables`` into figures/{fig}_{stem}.*"""
-    if fig in config["figures"]:
-        FIGURES[fig] = (stem, tables)
+def table(name):
+    """The file of results table ``name`` (io/contract.py)."""
+    return contract.path(name)
 
 
-def figure_files():
-    return [
-        f"figures/{fig}_{stem}.{ext}"
-        for fig, (stem, _) in FIGURES.items()
-        for ext in ("pdf", "png")
-    ]
+def experiment_of(analysis, key="experiment"):
+    return ANALYSES[analysis][key]
 
 
 def run_files(experiment):
     """The run files an experiment's simulation job writes."""
-    return [f"results/runs/{run.run_id}.npz" for run in RUNS[experiment]]
+    return [contract.RUN.format(run_id=run.run_id) for run in RUNS[experiment]]
 
 
-def experiment_datasets(experiment):
-    return [
-        f"results/datasets/{ds}.npz"
-        for ds in config["experiments"][experiment]["datasets"]
-    ]
+def dmf_files(runs):
+    return [contract.DMF_RUN.format(run_id=run.run_id) for run in runs]
 
 
-def figure_inputs(wildcards):
-    """The tables a figure reads, and the datasets of its experiment."""
-    _, tables = FIGURES[wildcards.fig]
-    experiment = config["figures"][wildcards.fig]["experiment"]
-    files = {t: TABLE_FILES[t] for t in tables}
-    if experiment not in config["experiments"]:  # a DMF experiment: no datasets
-        return files
-    return files | {"datasets": experiment_datasets(experiment)}
+def dataset_files(experiment):
+    """The dataset files of a GD experiment."""
+    return expand(contract.DATASET, dataset=config["experiments"][experiment]["datasets"])
 
 
-def all_run_files(wildcards=None):
-    return [f for name in RUNS for f in run_files(name)]
+def rrr_files(datasets):
+    return expand(contract.RRR, dataset=datasets)
+
+
+def code_for(script, *modules):
+    """The script, the implicitreg modules it imports (found by parsing, transitively), any ``modules`` it loads
+    by name, and environment.yml.
+
+    As an input of the rule that runs ``script``, a change to any of them reruns exactly that rule's jobs
+    (and what depends on them). Paths are relative to the working directory.
+    """
+    root = Path(workflow.basedir)
+    files = provenance.code_files(root / "workflow" / "scripts" / script, root, modules)
+    return [os.path.relpath(f) for f in files]
+
+
+def report_caption(name):
+    """The report caption workflow/report/{name}.rst (every figure needs one)."""
+    path = Path(workflow.basedir) / "workflow" / "report" / f"{name}.rst"
+    if not path.is_file():
+        raise WorkflowError(f"{name} has no report caption: write workflow/report/{name}.rst")
+    return path.read_text()

@@ -3,8 +3,8 @@ rule dataset:
     input:
         code=code_for("make_dataset.py"),
     output:
-        npz="results/datasets/{dataset}.npz",
-        json="results/datasets/{dataset}.json",
+        npz=contract.DATASET,
+        json=contract.DATASET_JSON,
     log:
         "logs/dataset/{dataset}.log",
     benchmark:

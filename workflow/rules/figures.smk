@@ -1,35 +1,49 @@
-# Figures read tables only: restyling a figure never reruns a simulation.
-# figures/{fig}_{name}.{pdf,png} is drawn by workflow/scripts/figure_{fig}.py; its report caption is
-# workflow/report/{fig}.rst.
-register_figure("F1", "staircase", ["runs", "components"])
-register_figure("F2", "sequential", ["runs", "components", "transitions"])
-register_figure("F3", "transitions", ["runs", "transitions"])
+# Figures read tables only: restyling a figure never reruns a simulation. figures/{fig}_{stem}.{pdf,png} is drawn
+# by src/implicitreg/figures/{fig}_{stem}.py (lower-case fig) from the tables io/contract.py lists for it; its
+# report caption is workflow/report/{fig}.rst.
+FIGURE_SPECS = {f.fig: f for f in FIGURES}
+
+
+def figure_inputs(wildcards):
+    """The tables a figure reads, and the datasets of its analyses' GD experiments."""
+    spec = FIGURE_SPECS[wildcards.fig]
+    experiments = [ANALYSES[a]["experiment"] for a in spec.analyses]
+    datasets = [f for e in experiments if e in RUNS for f in dataset_files(e)]
+    return {t: table(t) for t in spec.tables} | {"datasets": datasets}
+
+
+def figure_module(fig):
+    return f"implicitreg.figures.{fig.lower()}_{FIGURE_SPECS[fig].stem}"
 
 
 rule figure:
     input:
         unpack(figure_inputs),
-        code=lambda wc: code_for(f"figure_{wc.fig}.py"),
+        code=lambda wc: code_for("draw_figure.py", figure_module(wc.fig)),
     output:
-        pdf="figures/{fig}_{name}.pdf",
+        pdf="figures/{fig}_{stem}.pdf",
         png=report(
-            "figures/{fig}_{name}.png",
+            "figures/{fig}_{stem}.png",
             caption="../report/figure.rst",
             category="Figures",
-            labels={"figure": "{fig}", "name": "{name}"},
+            labels={"figure": "{fig}", "name": "{stem}"},
         ),
     log:
-        "logs/figures/{fig}_{name}.log",
+        "logs/figures/{fig}_{stem}.log",
     benchmark:
-        "logs/benchmarks/figures/{fig}_{name}.tsv"
+        "logs/benchmarks/figures/{fig}_{stem}.tsv"
     wildcard_constraints:
         fig="F[0-9]+",
     conda:
         ENV
     threads: 1
     params:
-        spec=lambda wc: config["figures"][wc.fig],
-        caption=lambda wc: figure_caption(wc.fig),
-        claims=config["claims"],
+        module=lambda wc: figure_module(wc.fig),
+        tables=lambda wc: list(FIGURE_SPECS[wc.fig].tables),
+        config=lambda wc: {
+            "analyses": {a: ANALYSES[a] for a in FIGURE_SPECS[wc.fig].analyses},
+            "claims": config["claims"],
+        },
+        caption=lambda wc: report_caption(wc.fig),
     script:
-        "../scripts/figure_{wildcards.fig}.py"
+        "../scripts/draw_figure.py"

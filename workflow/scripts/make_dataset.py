@@ -1,14 +1,15 @@
-"""Write one controlled-spectrum dataset and its resolved parameters."""
+"""Write one controlled-spectrum dataset and its resolved parameters and seed."""
 
 import sys
 
-from implicitreg import fileio, seeds
-from implicitreg.spectra import make_dataset
+from implicitreg.data import seeds
+from implicitreg.data.spectra import make_dataset
+from implicitreg.io import files
 
 sys.stderr = open(snakemake.log[0], "w")  # noqa: F821
 sm = snakemake  # noqa: F821
 name, spec, seed = sm.wildcards.dataset, sm.params.spec, sm.params.seed
 data = make_dataset(spec, seeds.rng(seed, "dataset", name), rotation_rng=seeds.rng(seed, "rotation"))
-fileio.save_npz(sm.output.npz, **data.arrays())
+files.save_npz(sm.output.npz, **data.arrays())
 stream = {"entropy": seed, "spawn_key": list(seeds.seed_sequence(seed, "dataset", name).spawn_key)}
-fileio.save_json(sm.output.json, {"dataset": name, "spec": dict(spec), "seed": stream})
+files.save_json(sm.output.json, {"dataset": name, "spec": dict(spec), "seed": stream})

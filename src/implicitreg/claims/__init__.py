@@ -1,0 +1,1 @@
+"""The claims: one registry (``registry``), each claim a function of the tables it reads."""

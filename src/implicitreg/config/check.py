@@ -1,0 +1,234 @@
+"""Checks of the configuration: the JSON schema with readable messages and its defaults, and cross-field rules.
+
+``validate`` fills the defaults of ``workflow/schemas/config.schema.yaml`` (the one place they live), then
+raises one ``ConfigError`` listing every violation, each naming the offending key (``datasets.coloured.lam``,
+``experiments.staircase.eta[0]``) and what is allowed, before any job runs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import jsonschema
+import yaml
+
+from implicitreg.data.spectra import orders_agree
+
+SCHEMA = Path(__file__).resolve().parents[3] / "workflow" / "schemas" / "config.schema.yaml"
+DMF_ANALYSES = ("dmf",)  # analyses that read a DMF experiment; every other one reads a GD experiment
+
+Problem = tuple[str, str]  # (key, what is wrong and what is allowed)
+
+
+class ConfigError(ValueError):
+    """A configuration value that is out of range or inconsistent."""
+
+
+def key_name(path) -> str:
+    """``('experiments', 'staircase', 'eta', 0)`` as ``experiments.staircase.eta[0]``."""
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "<top level>"
+
+
+def describe(error: jsonschema.ValidationError) -> Problem:
+    """``(key, message)`` of one schema violation, the message saying what is allowed."""
+    key, v, s, got = key_name(error.absolute_path), error.validator, error.validator_value, error.instance
+    if v == "additionalProperties" and isinstance(got, dict):
+        allowed = sorted(error.schema.get("properties", {}))
+        extra = sorted(set(got) - set(allowed))
+        inner = f"{key}.{extra[0]}" if error.absolute_path else extra[0]
+        return inner, f"unknown key (allowed here: {', '.join(allowed)})"
+    if v == "required":
+        missing = [k for k in s if k not in got]
+        return (f"{key}.{missing[0]}" if error.absolute_path else missing[0]), "is required but missing"
+    bounds = {"minimum": ">=", "exclusiveMinimum": ">", "maximum": "<=", "exclusiveMaximum": "<"}
+    if v in bounds:
+        return key, f"must be {bounds[v]} {s}, got {got!r}"
+    if v == "type":
+        return key, f"must be of type {s}, got {type(got).__name__} {got!r}"
+    if v == "minItems":
+        return key, f"must list at least {s} value(s), got {got!r} (an empty sweep runs nothing)"
+    if v == "minProperties":
+        return key, f"must define at least {s} entry, got none"
+    if v == "enum":
+        return key, f"must be one of {s}, got {got!r}"
+    if v == "pattern":
+        return key, f"must match {s}, got {got!r}"
+    return key, error.message
+
+
+def _with_defaults(validator_class):
+    """A validator class that also fills in each property's ``default`` (the jsonschema recipe)."""
+    validate_properties = validator_class.VALIDATORS["properties"]
+
+    def set_defaults(validator, properties, instance, schema):
+        if isinstance(instance, dict):
+            for name, sub in properties.items():
+                if "default" in sub:
+                    instance.setdefault(name, sub["default"])
+        yield from validate_properties(validator, properties, instance, schema)
+
+    return jsonschema.validators.extend(validator_class, {"properties": set_defaults})
+
+
+def load_schema(path: str | Path = SCHEMA) -> dict:
+    return yaml.safe_load(Path(path).read_text())
+
+
+def schema_problems(config: dict, schema: dict) -> list[Problem]:
+    """Every schema violation of ``config``, filling in defaults as it goes."""
+    validator = _with_defaults(jsonschema.Draft202012Validator)(schema)
+    errors = sorted(validator.iter_errors(config), key=lambda e: (key_name(e.absolute_path), e.validator))
+    return list(dict.fromkeys(describe(e) for e in errors))
+
+
+def dataset_problems(name: str, spec: dict) -> Iterator[Problem]:
+    """Spectrum lengths ``len(lam) = d``, ``len(sigma) = min(d, p)``; samples need ``n >= d``."""
+    key = f"datasets.{name}"
+    d, p = spec["d"], spec["p"]
+    if len(spec["lam"]) != d:
+        yield f"{key}.lam", f"needs exactly d = {d} positive input eigenvalues, got {len(spec['lam'])}"
+    if len(spec["sigma"]) != min(d, p):
+        yield f"{key}.sigma", f"needs exactly min(d, p) = {min(d, p)} singular values, got {len(spec['sigma'])}"
+    if max(spec["sigma"]) <= 0:
+        yield f"{key}.sigma", "needs at least one positive singular value"
+    if spec.get("epsilon") and spec["kind"] != "population":
+        yield f"{key}.epsilon", f"rotations need kind population, got {spec['kind']!r}"
+    if spec["kind"] in ("exact_sample", "sampled"):
+        if "n" not in spec:
+            yield f"{key}.n", f"kind {spec['kind']} needs the number of samples n"
+        elif spec["n"] < d:
+            yield f"{key}.n", f"must be >= d = {d} so that Sigma_x is positive-definite, got {spec['n']}"
+    if spec["kind"] == "sampled":
+        for k in ("noise", "n_test"):
+            if k not in spec:
+                yield f"{key}.{k}", "kind sampled needs it"
+
+
+def experiment_problems(name: str, exp: dict, datasets: dict) -> Iterator[Problem]:
+    """Datasets exist; widths fit (``width <= max(d, p)``); exactly one of ``eta`` and ``eta_sigma1``;
+    ``method: per_mode`` only where it is exact; no repeated grid values."""
+    key = f"experiments.{name}"
+    if ("eta" in exp) == ("eta_sigma1" in exp):
+        yield f"{key}.eta", "give exactly one of eta (step sizes) and eta_sigma1 (eta sigma_1 products)"
+    known = [ds for ds in exp["datasets"] if ds in datasets]
+    for ds in exp["datasets"]:
+        if ds not in datasets:
+            yield f"{key}.datasets", f"unknown dataset {ds!r}; defined: {sorted(datasets)}"
+    for ds in known:
+        dim = max(datasets[ds]["d"], datasets[ds]["p"])
+        if "width" in exp and exp["width"] > dim:
+            yield f"{key}.width", f"must be between 1 and max(d, p) = {dim} of dataset {ds!r}, got {exp['width']}"
+    if exp["method"] == "per_mode":
+        if exp["init"] != "aligned":
+            yield f"{key}.method", "per_mode is exact only for init: aligned"
+        for ds in known:
+            if datasets[ds]["kind"] == "sampled" or datasets[ds].get("epsilon"):
+                yield f"{key}.method", f"per_mode needs exactly commuting covariances; dataset {ds!r} does not commute"
+    etas = exp.get("eta", exp.get("eta_sigma1", []))
+    if len(set(etas)) != len(etas) or len(set(exp["delta"])) != len(exp["delta"]):
+        yield key, "eta (eta_sigma1) and delta lists must not repeat values"
+
+
+def dmf_problems(config: dict) -> Iterator[Problem]:
+    """Ranks fit the target (``R <= len(singular_values)``, ``R < n``); singular values strictly decrease; one
+    setting per depth; the stage rule has ``lo < hi``; the large setting has its overrides."""
+    for name, exp in config.get("dmf_experiments", {}).items():
+        key, s = f"dmf_experiments.{name}", exp["singular_values"]
+        if max(exp["rank"]) > len(s):
+            yield f"{key}.rank", f"rank {max(exp['rank'])} needs that many singular_values, got {len(s)}"
+        if max(exp["rank"]) >= exp["n"]:
+            yield f"{key}.rank", f"rank {max(exp['rank'])} must be below n = {exp['n']}"
+        if any(b >= a for a, b in zip(s, s[1:])):
+            yield f"{key}.singular_values", f"must strictly decrease (stage r learns singular value r), got {s}"
+        depths = [st["depth"] for st in exp["settings"]]
+        if len(set(depths)) != len(depths):
+            yield f"{key}.settings", f"one setting per depth, got depths {depths}"
+    if config.get("dmf_experiments") and "dmf_stage_rule" not in config:
+        yield "dmf_stage_rule", "dmf_experiments need a stage rule {lo, hi}"
+    rule = config.get("dmf_stage_rule")
+    if rule and rule["lo"] >= rule["hi"]:
+        yield "dmf_stage_rule.lo", f"must be below hi = {rule['hi']}, got {rule['lo']}"
+    if config["dmf_size"] == "large" and "dmf_large" not in config:
+        yield "dmf_large", "dmf_size is large but no dmf_large overrides are given"
+
+
+def analysis_problems(config: dict) -> Iterator[Problem]:
+    """Each analysis names an experiment of the right kind, with what its figures, tables and claims need."""
+    gd, dmf = config["experiments"], config.get("dmf_experiments", {})
+    for name, spec in config["analyses"].items():
+        refs = {k: spec[k] for k in ("experiment", "aligned") if k in spec}
+        kind, pool = ("dmf_experiments", dmf) if name in DMF_ANALYSES else ("experiments", gd)
+        for k, ref in refs.items():
+            if ref not in pool:
+                yield f"analyses.{name}.{k}", f"must name one of {kind} {sorted(pool)}, got {ref!r}"
+    analyses = {a: s for a, s in config["analyses"].items() if s["experiment"] in (dmf if a in DMF_ANALYSES else gd)}
+    if (
+        "generalization" in analyses
+        and analyses["generalization"]["ridge_alpha"][0] >= (analyses["generalization"]["ridge_alpha"][1])
+    ):
+        yield "analyses.generalization.ridge_alpha", "needs alpha_min < alpha_max"
+    if "vanishing" in analyses:
+        ename = analyses["vanishing"]["experiment"]
+        exp = gd[ename]
+        if 2 not in exp["depth"]:
+            yield f"experiments.{ename}.depth", "the vanishing analysis (F4) needs two-layer runs (depth 2)"
+        if len(exp["delta"]) < 2 or len(exp.get("eta", [])) != 1:
+            yield f"experiments.{ename}.delta", "the vanishing analysis (F4) needs one eta and at least two delta"
+    if "rrr_path" in analyses:
+        ename = analyses["rrr_path"]["experiment"]
+        exp = gd[ename]
+        single = len(exp.get("eta", [])) == len(exp["delta"]) == len(exp["seeds"]) == 1
+        if exp["depth"] != [2] or not single:
+            yield (
+                f"experiments.{ename}",
+                (
+                    "the rrr_path analysis (F5) needs one two-layer path per dataset: depth [2] and a single eta, "
+                    "delta and seed"
+                ),
+            )
+        specs = [config["datasets"][ds] for ds in exp["datasets"] if ds in config["datasets"]]
+        agree = [orders_agree(s["lam"], s["sigma"]) for s in specs]
+        if all(agree) or not any(agree):
+            yield (
+                f"experiments.{ename}.datasets",
+                (
+                    "the rrr_path analysis (F5) needs a dataset where the orders of sigma and sigma/sqrt(lam) agree "
+                    "and one where they differ"
+                ),
+            )
+
+
+def config_problems(config: dict) -> list[Problem]:
+    """Every cross-field violation; the schema (with defaults filled in) has checked types and ranges."""
+    problems = [p for name, spec in config["datasets"].items() for p in dataset_problems(name, spec)]
+    for name, exp in config["experiments"].items():
+        problems += experiment_problems(name, exp, config["datasets"])
+    problems += dmf_problems(config)
+    problems += analysis_problems(config)
+    return problems
+
+
+def _raise(problems: list[Problem]) -> None:
+    if problems:
+        raise ConfigError("\n".join(dict.fromkeys(f"config key '{k}': {m}" for k, m in problems)))
+
+
+def check_schema(config: dict, schema: dict | None = None) -> None:
+    """Validate ``config`` against the JSON schema, filling in its defaults; raise listing every violation."""
+    _raise(schema_problems(config, load_schema() if schema is None else schema))
+
+
+def check_config(config: dict) -> None:
+    """Raise listing every cross-field violation of a schema-valid ``config``."""
+    _raise(config_problems(config))
+
+
+def validate(config: dict, schema: dict | None = None) -> dict:
+    """Fill in the defaults and check ``config`` (schema, then cross-field rules); returns it."""
+    check_schema(config, schema)
+    check_config(config)
+    return config

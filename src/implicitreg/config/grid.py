@@ -1,0 +1,121 @@
+"""From the config's ``experiments:`` and ``dmf_experiments:`` entries to run specs (no Snakemake here).
+
+An experiment is a grid ``datasets x depth x eta x delta x seeds`` with one ``init``
+(``aligned`` | ``random``), ``width`` (default ``min(d, p)``), ``max_steps`` and ``tol``. Runs of
+the same dataset and depth share a shape and are simulated as one batch. Instead of ``eta`` an
+experiment may give ``eta_sigma1``, the products ``eta sigma_1`` (THEORY.md section 5): then
+``eta = eta_sigma1 / sigma_1`` with ``sigma_1 = max(sigma)`` of each dataset. An optional ``n_log``
+overrides the config-wide number of logged iterations (``n_log > max_steps`` logs every iteration).
+``method: per_mode`` (aligned runs on exactly commuting datasets only) replaces the full-matrix
+simulation by the exact per-mode recursion (``implicitreg.linear.permode``); the default is ``full``.
+
+A DMF experiment is a grid ``rank x (depth, alpha) x seeds`` (``expand_dmf_runs``, THEORY.md section 8).
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from pathlib import Path
+
+MODELS = {1: "linear", 2: "two_layer"}
+
+
+def model_name(depth: int) -> str:
+    """``linear`` for depth 1, ``two_layer`` for depth 2, ``deep`` beyond."""
+    return MODELS.get(depth, "deep")
+
+
+@dataclass(frozen=True)
+class RunSpec:
+    """One run of an experiment; ``run_id`` names its file ``results/runs/{run_id}.npz``."""
+
+    experiment: str
+    dataset: str
+    depth: int
+    width: int
+    eta: float
+    delta: float
+    init: str
+    seed: int
+
+    @property
+    def model(self) -> str:
+        return model_name(self.depth)
+
+    @property
+    def run_id(self) -> str:
+        return (
+            f"{self.experiment}-{self.dataset}-L{self.depth}-w{self.width}-eta{self.eta:g}"
+            f"-delta{self.delta:g}-{self.init}-s{self.seed}"
+        )
+
+
+def default_width(dataset_spec: dict) -> int:
+    return min(dataset_spec["d"], dataset_spec["p"])
+
+
+def step_sizes(exp: dict, dataset_spec: dict) -> list[float]:
+    """``exp["eta"]``, or ``eta = eta_sigma1 / sigma_1`` with ``sigma_1 = max(sigma)`` of the dataset."""
+    if "eta" in exp:
+        return [float(eta) for eta in exp["eta"]]
+    sigma_1 = max(dataset_spec["sigma"])
+    return [float(v) / sigma_1 for v in exp["eta_sigma1"]]
+
+
+def expand_runs(name: str, exp: dict, dataset_specs: dict) -> list[RunSpec]:
+    """All runs of experiment ``name``, in a fixed order."""
+    runs = []
+    for ds, depth in itertools.product(exp["datasets"], exp["depth"]):
+        etas = step_sizes(exp, dataset_specs[ds])
+        for eta, delta, seed in itertools.product(etas, exp["delta"], exp.get("seeds", [0])):
+            width = exp.get("width", default_width(dataset_specs[ds]))
+            runs.append(RunSpec(name, ds, depth, width, eta, float(delta), exp.get("init", "aligned"), seed))
+    return runs
+
+
+@dataclass(frozen=True)
+class DMFRun:
+    """One DMF run; ``run_id`` names its file ``results/dmf/{run_id}.npz``."""
+
+    experiment: str
+    n: int
+    rank: int
+    depth: int
+    alpha: float
+    eta: float
+    observed: float
+    seed: int
+    max_steps: int
+
+    @property
+    def task(self) -> str:
+        return "reconstruction" if self.observed >= 1.0 else "completion"
+
+    @property
+    def run_id(self) -> str:
+        return f"{self.experiment}-n{self.n}-N{self.depth}-R{self.rank}-alpha{self.alpha:g}-s{self.seed}"
+
+
+def resolve(exp: dict, size: str, large: dict) -> dict:
+    """The experiment with the large-setting overrides applied when ``size == 'large'``."""
+    return exp | large if size == "large" else exp
+
+
+def expand_dmf_runs(name: str, exp: dict) -> list[DMFRun]:
+    """All runs of DMF experiment ``name``, in a fixed order (depth, rank, alpha, seed)."""
+    runs = []
+    for setting in exp["settings"]:
+        for rank, alpha, seed in itertools.product(exp["rank"], setting["alpha"], exp["seeds"]):
+            runs.append(DMFRun(name, exp["n"], rank, setting["depth"], float(alpha), float(setting["eta"]),
+                               float(exp.get("observed", 1.0)), seed, setting["max_steps"]))  # fmt: skip
+    return runs
+
+
+def check_run_files(paths, runs) -> None:
+    """Raise ``ValueError`` unless file ``paths[i]`` is named by ``runs[i].run_id`` for every run, one file each."""
+    if len(paths) != len(runs):
+        raise ValueError(f"{len(runs)} runs but {len(paths)} output files")
+    for path, run in zip(paths, runs):
+        if Path(path).name != f"{run.run_id}.npz":
+            raise ValueError(f"output {path} does not match its run {run.run_id}")

@@ -1,0 +1,159 @@
+"""Datasets with controlled covariance spectra (THEORY.md section 2).
+
+A dataset is a choice of ``(U, V, lam, sigma)``:
+
+    Sigma_x  = U diag(lam) U^T                      (d x d)
+    Sigma_xy = U diag_{d x p}(sigma) V^T            (d x p)
+
+so the two covariances share a decomposition (they "commute"). Three kinds:
+
+- ``population``: the covariances themselves, exactly;
+- ``exact_sample``: finite samples that satisfy the assumption exactly,
+  ``X = sqrt(n) P diag(sqrt(lam)) U^T`` with ``P`` (n x d) orthonormal and
+  ``Y = X U diag_{d x p}(sigma / lam) V^T``;
+- ``sampled``: rows of ``X`` drawn from N(0, Sigma_x), ``Y = X W_teacher + noise * N(0, 1)``
+  with the teacher ``W_teacher = U diag_{d x p}(sigma / lam) V^T``; the assumption then holds
+  only approximately, as with real data. A held-out test set is drawn the same way.
+
+Beyond the assumption (THEORY.md section 7), a ``population`` dataset may carry a rotation angle
+``epsilon``: ``Sigma_xy = U R(epsilon) diag_{d x p}(sigma) V^T`` with ``R(epsilon) = expm(epsilon A)``
+and ``A`` a fixed antisymmetric ``d x d`` matrix of unit Frobenius norm (``rotation_generator``),
+so the covariances no longer commute when ``lam`` is not constant; ``epsilon = 0`` is the
+aligned dataset exactly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from scipy.linalg import expm
+
+
+def haar_orthogonal(n: int, rng: np.random.Generator) -> np.ndarray:
+    """A Haar-distributed ``n x n`` orthogonal matrix (QR of a Gaussian, signs fixed)."""
+    q, r = np.linalg.qr(rng.standard_normal((n, n)))
+    return q * np.sign(np.diag(r))
+
+
+def rect_diag(values, d: int, p: int) -> np.ndarray:
+    """``diag_{d x p}(values)``: a ``d x p`` matrix with ``values`` on its main diagonal."""
+    out = np.zeros((d, p))
+    k = len(values)
+    out[np.arange(k), np.arange(k)] = values
+    return out
+
+
+def covariances(U, V, lam, sigma) -> tuple[np.ndarray, np.ndarray]:
+    """``Sigma_x = U diag(lam) U^T`` and ``Sigma_xy = U diag_{d x p}(sigma) V^T``."""
+    d, p = U.shape[0], V.shape[0]
+    Sigma_x = (U * np.asarray(lam)) @ U.T
+    Sigma_xy = U @ rect_diag(sigma, d, p) @ V.T
+    return 0.5 * (Sigma_x + Sigma_x.T), Sigma_xy
+
+
+def teacher(U, V, lam, sigma) -> np.ndarray:
+    """The population least-squares solution ``W_* = Sigma_x^{-1} Sigma_xy = U diag(sigma/lam) V^T``."""
+    d, p = U.shape[0], V.shape[0]
+    m = len(sigma)
+    return U @ rect_diag(np.asarray(sigma) / np.asarray(lam)[:m], d, p) @ V.T
+
+
+def rotation_generator(d: int, rng: np.random.Generator) -> np.ndarray:
+    """``A = (Z - Z^T) / ||Z - Z^T||_F`` with ``Z`` standard Gaussian: antisymmetric, unit Frobenius norm."""
+    Z = rng.standard_normal((d, d))
+    A = Z - Z.T
+    return A / np.linalg.norm(A)
+
+
+def rotate_cross_covariance(Sigma_xy, U, A, epsilon: float) -> np.ndarray:
+    """``U R(epsilon) U^T Sigma_xy`` with ``R(epsilon) = expm(epsilon A)``.
+
+    Maps ``U diag(sigma) V^T`` to ``U R(epsilon) diag(sigma) V^T``; ``epsilon = 0`` returns the input.
+    """
+    if epsilon == 0:
+        return Sigma_xy
+    return U @ expm(epsilon * A) @ U.T @ Sigma_xy
+
+
+def exact_sample(U, V, lam, sigma, n: int, rng: np.random.Generator):
+    """Samples ``(X, Y)`` whose empirical covariances equal the population ones exactly."""
+    d = U.shape[0]
+    if n < d:
+        raise ValueError(f"exact samples need n >= d, got n={n}, d={d}")
+    P, _ = np.linalg.qr(rng.standard_normal((n, d)))
+    X = np.sqrt(n) * (P * np.sqrt(lam)) @ U.T
+    return X, X @ teacher(U, V, lam, sigma)
+
+
+def noisy_sample(U, V, lam, sigma, n: int, noise: float, rng: np.random.Generator):
+    """Samples ``X ~ N(0, Sigma_x)`` row-wise and ``Y = X W_* + noise * N(0, 1)``."""
+    d, p = U.shape[0], V.shape[0]
+    X = (rng.standard_normal((n, d)) * np.sqrt(lam)) @ U.T
+    Y = X @ teacher(U, V, lam, sigma) + noise * rng.standard_normal((n, p))
+    return X, Y
+
+
+@dataclass
+class Dataset:
+    """The arrays of ``results/datasets/{dataset}.npz`` (see the results contract)."""
+
+    Sigma_x: np.ndarray
+    Sigma_xy: np.ndarray
+    U: np.ndarray
+    V: np.ndarray
+    lam: np.ndarray
+    sigma: np.ndarray
+    samples: dict[str, np.ndarray] = field(default_factory=dict)
+
+    def arrays(self) -> dict[str, np.ndarray]:
+        return {k: getattr(self, k) for k in ("Sigma_x", "Sigma_xy", "U", "V", "lam", "sigma")} | self.samples
+
+    @classmethod
+    def from_arrays(cls, arrays: dict[str, np.ndarray]) -> Dataset:
+        core = ("Sigma_x", "Sigma_xy", "U", "V", "lam", "sigma")
+        return cls(*(arrays[k] for k in core), samples={k: v for k, v in arrays.items() if k not in core})
+
+
+def make_dataset(spec: dict, rng: np.random.Generator, rotation_rng: np.random.Generator | None = None) -> Dataset:
+    """Build the dataset described by one ``datasets:`` entry of the config.
+
+    ``spec`` keys: ``kind`` (population | exact_sample | sampled), ``d``, ``p``, ``lam`` (length d),
+    ``sigma`` (length min(d, p)), ``basis`` (identity | random) and, for samples, ``n`` and
+    (sampled only) ``noise`` and ``n_test``; ``epsilon`` (population only) rotates ``Sigma_xy``
+    away from the shared basis with ``A = rotation_generator(d, rotation_rng)`` (``rng`` if not given;
+    pass one stream shared by all datasets so that every ``epsilon`` rotates along the same ``A``).
+    """
+    d, p = spec["d"], spec["p"]
+    lam, sigma = np.asarray(spec["lam"], float), np.asarray(spec["sigma"], float)
+    if spec.get("basis", "random") == "identity":
+        U, V = np.eye(d), np.eye(p)
+    else:
+        U, V = haar_orthogonal(d, rng), haar_orthogonal(p, rng)
+    kind = spec["kind"]
+    if kind == "population":
+        Sx, Sxy = covariances(U, V, lam, sigma)
+        epsilon = spec.get("epsilon", 0.0)
+        if epsilon:
+            Sxy = rotate_cross_covariance(Sxy, U, rotation_generator(d, rotation_rng or rng), epsilon)
+        return Dataset(Sx, Sxy, U, V, lam, sigma)
+    if kind == "exact_sample":
+        X, Y = exact_sample(U, V, lam, sigma, spec["n"], rng)
+    elif kind == "sampled":
+        X, Y = noisy_sample(U, V, lam, sigma, spec["n"], spec["noise"], rng)
+    else:
+        raise ValueError(f"unknown dataset kind {kind!r}")
+    n = X.shape[0]
+    samples = {"X": X, "Y": Y}
+    if kind == "sampled":
+        X_test, Y_test = noisy_sample(U, V, lam, sigma, spec["n_test"], spec["noise"], rng)
+        samples |= {"X_test": X_test, "Y_test": Y_test}
+    Sx = X.T @ X / n
+    return Dataset(0.5 * (Sx + Sx.T), X.T @ Y / n, U, V, lam, sigma, samples)
+
+
+def orders_agree(lam, sigma) -> bool:
+    """Whether sorting by ``sigma_i`` and by ``sigma_i / sqrt(lam_i)`` gives the same order (section 6)."""
+    sigma = np.asarray(sigma, float)
+    ratio = sigma / np.sqrt(np.asarray(lam, float)[: sigma.size])
+    return bool(np.array_equal(np.argsort(-sigma, kind="stable"), np.argsort(-ratio, kind="stable")))

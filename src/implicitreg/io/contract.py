@@ -1,0 +1,194 @@
+"""The results contract: every output path and its columns, in one place (EXPERIMENTS.md, "Results contract").
+
+Rules, scripts, tests and the contract table of ``docs/CONTRACT.md`` (``markdown()``) all read it from here.
+A table belongs to an *analysis* (config ``analyses:``, which names the experiment it reads) or to every run
+(``analysis=None``); a figure names the analyses and tables it draws.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from implicitreg.io import files
+
+DATASET = "results/datasets/{dataset}.npz"
+DATASET_JSON = "results/datasets/{dataset}.json"
+RUN = "results/runs/{run_id}.npz"
+RRR = "results/baselines/rrr_{dataset}.npz"
+DMF_RUN = "results/dmf/{run_id}.npz"
+FIGURE = "figures/{fig}_{stem}.{ext}"
+FIGURE_FORMATS = ("pdf", "png")
+MANIFEST = "results/MANIFEST.tsv"
+CLAIMS_DOC = "docs/CLAIMS.md"
+CONTRACT_DOC = "docs/CONTRACT.md"
+
+RUN_FILE_KEYS = (
+    "eta, delta, depth, initial factors W0_j, logged steps, W (steps x d x p), loss, final factors Wfinal_j, "
+    "k_cross, status, method (full or per_mode)"
+)
+
+
+@dataclass(frozen=True)
+class Table:
+    """One results table: its file, its columns (``None`` where they depend on the data) and what it holds."""
+
+    name: str
+    path: str
+    columns: tuple[str, ...] | None
+    analysis: str | None
+    description: str
+
+
+def _t(name, path, columns, analysis, description) -> tuple[str, Table]:
+    return name, Table(name, path, None if columns is None else tuple(columns.split()), analysis, description)
+
+
+TABLES: dict[str, Table] = dict([
+    _t("runs", "results/tables/runs.csv",
+       "run_id experiment dataset model depth width eta delta init seed n_steps status final_loss", None,
+       "one row per GD run; model linear | two_layer | deep, status converged | max_steps | diverged"),
+    _t("components", "results/tables/components.parquet", "run_id step component value target", None,
+       "trajectories: value = u_i^T W v_i, target = sigma_i / lam_i"),
+    _t("transitions", "results/tables/transition_times.csv",
+       "run_id component sigma lambda k_measured k_predicted rel_error", None,
+       "measured and predicted transition iterations (THEORY.md section 4)"),
+    _t("permode", "results/tables/permode_deviation.csv", "run_id max_rel_deviation", None,
+       "full-matrix GD against the per-mode recursion, per aligned run on an exactly commuting dataset"),
+    _t("rrr", "results/tables/rrr.csv",
+       "dataset rank loss nuclear_norm path_run_id path_min_distance path_argmin_step", None,
+       "every RRR solution; for the F5 paths the minimum relative distance along the path and where"),
+    _t("T1", "results/tables/T1_transition_errors.csv",
+       "model dataset eta delta rel_error_median rel_error_max n_transitions", "transitions",
+       "table T1: median and max rel_error per (model, dataset, eta, delta)"),
+    _t("staircase_limit", "results/tables/staircase_limit.csv",
+       "run_id dataset eta delta t_max n_grid distance distance_flow", "vanishing",
+       "F4: distance of each rescaled two-layer trajectory to the staircase limit and to the flow staircase"),
+    _t("rrr_path", "results/tables/rrr_path.parquet", "dataset run_id step rank solution distance", "rrr_path",
+       "F5: relative distance of each logged iterate to every RRR solution (rrr) and top-k-by-sigma map "
+       "(top_sigma)"),
+    _t("T2", "results/tables/T2_rrr_path.csv",
+       "dataset path_run_id rank rrr_min_distance rrr_argmin_step rrr_argmin_plateau top_sigma_min_distance "
+       "top_sigma_argmin_step plateau_step plateau_to_rrr plateau_to_top_sigma plateau_nearest top_sigma_equals_rrr",
+       "rrr_path", "table T2: per rank, minimum distance to W_j and P_j along the path; each plateau's distances"),
+    _t("phase", "results/tables/phase_diagram.csv",
+       "run_id dataset eta delta eta_sigma1 status n_steps overshoot max_decrease final_error observed predicted "
+       "agrees network_bound aligned_deviation", "phase",
+       "F6: every step-size run classified from its trajectory against the boundaries of THEORY.md section 5"),
+    _t("rotation", "results/tables/rotation_deviation.csv", "run_id dataset model epsilon commutator deviation",
+       "rotation", "F7b: deviation from the aligned prediction and normalized commutator, per run"),
+    _t("test_risk", "results/tables/test_risk.csv", "dataset method param test_risk", "generalization",
+       "F8: test risk along the GD paths (iteration), RRR (rank), ridge (alpha), teacher"),
+    _t("T3", "results/tables/T3_generalization.csv",
+       "dataset two_layer linear rrr ridge least_squares teacher two_layer_step linear_step rrr_rank ridge_alpha",
+       "generalization", "table T3: best test risk of each method per dataset, then mean and std rows"),
+    _t("depth_transitions", "results/tables/depth_transitions.csv",
+       "run_id dataset depth eta delta component sigma lambda k_measured k_predicted k_flow rel_error_flow "
+       "stage_width", "depth",
+       "F9: k_measured against section 4's law and the exact flow half-crossing; stage_width = ln(k_90/k_10)"),
+    _t("dmf_runs", "results/tables/dmf_runs.csv",
+       "run_id experiment model task n rank depth alpha eta observed seed n_steps status final_loss "
+       "final_grad_norm n_stages one_per_stage", "dmf", "one row per DMF run"),
+    _t("dmf_trajectories", "results/tables/dmf_trajectories.parquet", None, "dmf",
+       "run_id, step, loss, grad_norm and the top singular values sv_1..sv_K per logged step"),
+    _t("dmf_stages", "results/tables/dmf_stages.csv", "run_id stage singular_values k_start k_end", "dmf",
+       "detected stages of every DMF run"),
+    _t("dmf_curvature", "results/tables/dmf_curvature.csv",
+       "run_id point kind step loss lambda_min lambda_max resolved", "dmf",
+       "extreme Hessian eigenvalues at each plateau midpoint and at the end"),
+    _t("T4", "results/tables/T4_dmf_stages.csv",
+       "experiment task depth alpha rank runs stages_min stages_max exact_fraction", "dmf",
+       "table T4: stages detected against rank per (experiment, depth, alpha)"),
+    _t("claims", "results/tables/claims.csv",
+       "claim_id source statement metric measured expected tolerance passed evidence", None,
+       "every claim, measured from the tables above"),
+])  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Figure:
+    """Figure ``fig``: ``figures/{fig}_{stem}.{pdf,png}``, drawn from ``tables`` for ``analyses``."""
+
+    fig: str
+    stem: str
+    analyses: tuple[str, ...]
+    tables: tuple[str, ...]
+
+    def files(self) -> list[str]:
+        return [FIGURE.format(fig=self.fig, stem=self.stem, ext=ext) for ext in FIGURE_FORMATS]
+
+
+FIGURES: dict[str, Figure] = {f.fig: f for f in [
+    Figure("F1", "staircase", ("staircase",), ("runs", "components")),
+    Figure("F2", "sequential", ("sequential",), ("runs", "components", "transitions")),
+    Figure("F3", "transitions", ("transitions",), ("runs", "transitions")),
+    Figure("F4", "vanishing", ("vanishing",), ("runs", "components", "staircase_limit")),
+    Figure("F5", "rrr_path", ("rrr_path",), ("rrr_path", "T2", "transitions")),
+    Figure("F6", "phase", ("phase",), ("phase", "runs", "components")),
+    Figure("F7", "beyond", ("random_init", "rotation"), ("runs", "components", "transitions", "rotation")),
+    Figure("F8", "generalization", ("generalization",), ("test_risk", "T3")),
+    Figure("F9", "depth", ("depth",), ("runs", "components", "depth_transitions")),
+    Figure("F10", "dmf", ("dmf",), ("dmf_runs", "dmf_trajectories", "dmf_stages", "dmf_curvature")),
+]}  # fmt: skip
+
+
+def path(table: str) -> str:
+    """The file of results table ``table``."""
+    return TABLES[table].path
+
+
+def active_tables(analyses) -> list[str]:
+    """Tables that exist for the configured ``analyses``: those of every run and those of a configured analysis."""
+    return [name for name, t in TABLES.items() if t.analysis is None or t.analysis in analyses]
+
+
+def active_figures(analyses) -> list[Figure]:
+    """Figures whose analyses are all configured."""
+    return [f for f in FIGURES.values() if all(a in analyses for a in f.analyses)]
+
+
+def check_columns(table: str, columns) -> None:
+    """Raise ``ValueError`` naming ``table`` when ``columns`` differ from the contract's."""
+    expected = TABLES[table].columns
+    if expected is not None and tuple(columns) != expected:
+        raise ValueError(f"{TABLES[table].path}: columns {list(columns)} differ from the contract {list(expected)}")
+
+
+def write_table(table: str, df: pd.DataFrame, path: str | None = None) -> None:
+    """Write results table ``table`` (CSV or Parquet by its file name) after checking its columns."""
+    path = path or TABLES[table].path
+    check_columns(table, df.columns)
+    (files.save_parquet if str(path).endswith(".parquet") else files.save_csv)(path, df)
+
+
+def read_table(table: str, path: str | None = None) -> pd.DataFrame:
+    """Read results table ``table`` (CSV or Parquet by its file name)."""
+    path = path or TABLES[table].path
+    return pd.read_parquet(path) if str(path).endswith(".parquet") else pd.read_csv(path)
+
+
+def markdown() -> str:
+    """The contract as Markdown tables (written to ``docs/CONTRACT.md`` by the pipeline)."""
+    lines = [
+        "# Results contract",
+        "",
+        "Generated from `src/implicitreg/io/contract.py` by the pipeline; do not edit by hand.",
+        "",
+        "| path | analysis | columns | what |",
+        "| --- | --- | --- | --- |",
+        f"| `{DATASET}`, `.json` | - | `Sigma_x, Sigma_xy, U, V, lam, sigma` (`X, Y` where sampled) | one "
+        "controlled-spectrum dataset; resolved parameters and seed |",
+        f"| `{RUN}` | - | {RUN_FILE_KEYS} | one GD run, replayable from this file and its dataset |",
+        f"| `{RRR}` | - | `W, rank, loss, nuclear_norm` | reduced-rank regression solutions of every rank |",
+        f"| `{DMF_RUN}` | - | trajectory, stages, Hessian extremes | one deep matrix factorization run |",
+    ]
+    for t in TABLES.values():
+        cols = "varies" if t.columns is None else ", ".join(t.columns)
+        lines.append(f"| `{t.path}` | {t.analysis or 'all runs'} | `{cols}` | {t.description} |")
+    lines += ["", "| figure | files | analyses | tables read |", "| --- | --- | --- | --- |"]
+    for f in FIGURES.values():
+        files = ", ".join(f"`{p}`" for p in f.files())
+        lines.append(f"| {f.fig} | {files} | {', '.join(f.analyses)} | {', '.join(f.tables)} |")
+    lines.append(f"\n`{MANIFEST}`: SHA-256, size, rule, wildcards and parameters of every output above.")
+    return "\n".join(lines) + "\n"

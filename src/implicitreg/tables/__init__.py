@@ -1,0 +1,1 @@
+"""Results tables built from run files, one module per table family."""

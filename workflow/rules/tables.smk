@@ -1,0 +1,241 @@
+# Tables from run files, one rule per table family; a table of an analysis exists when the analysis is configured.
+# Each rule's outputs are named by their table names in io/contract.py.
+
+
+rule tabulate_runs:
+    """Runs, component trajectories, transitions and the per-mode check, from every GD run."""
+    input:
+        runs=[f for name in RUNS for f in run_files(name)],
+        datasets=expand(contract.DATASET, dataset=DATASETS),
+        code=code_for("tabulate_runs.py"),
+    output:
+        runs=table("runs"),
+        components=table("components"),
+        transitions=table("transitions"),
+        permode=table("permode"),
+    log:
+        "logs/tables/runs.log",
+    benchmark:
+        "logs/benchmarks/tables/runs.tsv"
+    conda:
+        ENV
+    threads: 1
+    params:
+        datasets=config["datasets"],
+    script:
+        "../scripts/tabulate_runs.py"
+
+
+rule tabulate_rrr:
+    """Loss and nuclear norm of every RRR solution, and the distance of the F5 paths to each."""
+    input:
+        rrr=rrr_files(DATASETS),
+        paths=[table("rrr_path")] if "rrr_path" in ANALYSES else [],
+        code=code_for("tabulate_rrr.py"),
+    output:
+        rrr=table("rrr"),
+    log:
+        "logs/tables/rrr.log",
+    benchmark:
+        "logs/benchmarks/tables/rrr.tsv"
+    conda:
+        ENV
+    threads: 1
+    script:
+        "../scripts/tabulate_rrr.py"
+
+
+if "transitions" in ANALYSES:
+
+    rule tabulate_t1:
+        """T1: transition-iteration relative error (median, max) per setting."""
+        input:
+            runs=table("runs"),
+            transitions=table("transitions"),
+            code=code_for("tabulate_t1.py"),
+        output:
+            T1=table("T1"),
+        log:
+            "logs/tables/T1.log",
+        benchmark:
+            "logs/benchmarks/tables/T1.tsv"
+        conda:
+            ENV
+        threads: 1
+        params:
+            experiment=experiment_of("transitions"),
+        script:
+            "../scripts/tabulate_t1.py"
+
+
+if "vanishing" in ANALYSES:
+
+    rule tabulate_staircase_distance:
+        """F4: distance of each rescaled two-layer trajectory to the staircase limit."""
+        input:
+            runs=table("runs"),
+            components=table("components"),
+            datasets=dataset_files(experiment_of("vanishing")),
+            code=code_for("tabulate_staircase_distance.py"),
+        output:
+            staircase_limit=table("staircase_limit"),
+        log:
+            "logs/tables/staircase_limit.log",
+        benchmark:
+            "logs/benchmarks/tables/staircase_limit.tsv"
+        conda:
+            ENV
+        threads: 1
+        params:
+            spec=ANALYSES["vanishing"],
+        script:
+            "../scripts/tabulate_staircase_distance.py"
+
+
+if "rrr_path" in ANALYSES:
+
+    rule tabulate_rrr_distances:
+        """F5: distances of the two-layer paths to every RRR solution and top-k-by-sigma map; T2."""
+        input:
+            runs=run_files(experiment_of("rrr_path")),
+            datasets=dataset_files(experiment_of("rrr_path")),
+            rrr=rrr_files(config["experiments"][experiment_of("rrr_path")]["datasets"]),
+            code=code_for("tabulate_rrr_distances.py"),
+        output:
+            rrr_path=table("rrr_path"),
+            T2=table("T2"),
+        log:
+            "logs/tables/rrr_path.log",
+        benchmark:
+            "logs/benchmarks/tables/rrr_path.tsv"
+        conda:
+            ENV
+        threads: 1
+        script:
+            "../scripts/tabulate_rrr_distances.py"
+
+
+if "phase" in ANALYSES:
+
+    rule tabulate_phase:
+        """F6: each run's regime classified from its trajectory, against THEORY.md section 5."""
+        input:
+            runs=table("runs"),
+            components=table("components"),
+            permode=table("permode"),
+            code=code_for("tabulate_phase.py"),
+        output:
+            phase=table("phase"),
+        log:
+            "logs/tables/phase.log",
+        benchmark:
+            "logs/benchmarks/tables/phase.tsv"
+        conda:
+            ENV
+        threads: 1
+        params:
+            experiment=experiment_of("phase"),
+            datasets=config["datasets"],
+            rtol=config["claims"]["phase_monotone_rtol"],
+        script:
+            "../scripts/tabulate_phase.py"
+
+
+if "rotation" in ANALYSES:
+
+    rule tabulate_rotation:
+        """F7b: deviation from the aligned prediction against the normalized commutator, per run."""
+        input:
+            runs=run_files(experiment_of("rotation")),
+            datasets=dataset_files(experiment_of("rotation")),
+            code=code_for("tabulate_rotation.py"),
+        output:
+            rotation=table("rotation"),
+        log:
+            "logs/tables/rotation.log",
+        benchmark:
+            "logs/benchmarks/tables/rotation.tsv"
+        conda:
+            ENV
+        threads: 1
+        params:
+            datasets=config["datasets"],
+        script:
+            "../scripts/tabulate_rotation.py"
+
+
+if "generalization" in ANALYSES:
+
+    rule tabulate_test_risk:
+        """F8: test risk along the GD paths, of RRR at every rank and of the ridge path; T3."""
+        input:
+            runs=run_files(experiment_of("generalization")),
+            datasets=dataset_files(experiment_of("generalization")),
+            rrr=rrr_files(
+                config["experiments"][experiment_of("generalization")]["datasets"]
+            ),
+            code=code_for("tabulate_test_risk.py"),
+        output:
+            test_risk=table("test_risk"),
+            T3=table("T3"),
+        log:
+            "logs/tables/generalization.log",
+        benchmark:
+            "logs/benchmarks/tables/generalization.tsv"
+        conda:
+            ENV
+        threads: 1
+        params:
+            ridge_alpha=ANALYSES["generalization"]["ridge_alpha"],
+        script:
+            "../scripts/tabulate_test_risk.py"
+
+
+if "depth" in ANALYSES:
+
+    rule tabulate_depth:
+        """F9: measured transitions against the section 4 laws and the exact flow half-crossing."""
+        input:
+            runs=table("runs"),
+            components=table("components"),
+            transitions=table("transitions"),
+            code=code_for("tabulate_depth.py"),
+        output:
+            depth_transitions=table("depth_transitions"),
+        log:
+            "logs/tables/depth_transitions.log",
+        benchmark:
+            "logs/benchmarks/tables/depth_transitions.tsv"
+        conda:
+            ENV
+        threads: 1
+        params:
+            experiment=experiment_of("depth"),
+        script:
+            "../scripts/tabulate_depth.py"
+
+
+if "dmf" in ANALYSES:
+
+    rule tabulate_dmf:
+        """F10, T4: DMF runs, trajectories, stages and curvature from every DMF run file."""
+        input:
+            runs=[f for runs in DMF_RUNS.values() for f in dmf_files(runs)],
+            code=code_for("tabulate_dmf.py"),
+        output:
+            dmf_runs=table("dmf_runs"),
+            dmf_trajectories=table("dmf_trajectories"),
+            dmf_stages=table("dmf_stages"),
+            dmf_curvature=table("dmf_curvature"),
+            T4=table("T4"),
+        log:
+            "logs/tables/dmf.log",
+        benchmark:
+            "logs/benchmarks/tables/dmf.tsv"
+        conda:
+            ENV
+        threads: 1
+        params:
+            resolution=config["claims"]["dmf_curvature_resolution"],
+        script:
+            "../scripts/tabulate_dmf.py"

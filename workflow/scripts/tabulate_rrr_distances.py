@@ -1,0 +1,11 @@
+"""rrr_path.parquet and T2: distances from each two-layer path to every RRR solution and top-k-by-sigma map."""
+
+import sys
+
+from implicitreg.io import contract
+from implicitreg.tables.rrr_distances import tabulate_rrr_distances
+
+sys.stderr = open(snakemake.log[0], "w")  # noqa: F821
+sm = snakemake  # noqa: F821
+for name, df in tabulate_rrr_distances(sm.input.runs, sm.input.datasets, sm.input.rrr).items():
+    contract.write_table(name, df, sm.output[name])

@@ -1,0 +1,12 @@
+"""test_risk.csv (GD paths, RRR ranks, ridge path, teacher) and T3 (best test risk of each method)."""
+
+import sys
+
+from implicitreg.io import contract
+from implicitreg.tables.test_risk import tabulate_test_risk
+
+sys.stderr = open(snakemake.log[0], "w")  # noqa: F821
+sm = snakemake  # noqa: F821
+tables = tabulate_test_risk(sm.input.runs, sm.input.datasets, sm.input.rrr, sm.params.ridge_alpha)
+for name, df in tables.items():
+    contract.write_table(name, df, sm.output[name])

@@ -1,0 +1,11 @@
+"""results/MANIFEST.tsv: every output with its SHA-256 and provenance, under the code and config header."""
+
+import sys
+
+from implicitreg.io import provenance
+
+sys.stderr = open(snakemake.log[0], "w")  # noqa: F821
+sm = snakemake  # noqa: F821
+head = provenance.header(dict(sm.params.config), sm.params.sources)
+provenance.write_manifest(sm.output[0], sm.params.records, head)
+print(f"{len(sm.params.records)} outputs, {len(sm.params.sources)} sources", file=sys.stderr)
