@@ -35,6 +35,7 @@ from threadpoolctl import threadpool_info, threadpool_limits
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 from implicitreg.data import seeds, spectra
+from implicitreg.linear import init
 from implicitreg.linear import kernel as gdkernel
 from implicitreg.linear import simulate as dynamics
 
@@ -51,7 +52,7 @@ def problem(n: int, batch: int):
     U, V = spectra.haar_orthogonal(n, rng), spectra.haar_orthogonal(n, rng)
     lam, sigma = np.linspace(1.0, 0.5, n), np.linspace(1.0, 0.1, n)
     Sigma_x, Sigma_xy = spectra.covariances(U, V, lam, sigma)
-    inits = [dynamics.random_init(n, n, 2, n, delta, rng) for delta in np.linspace(4.0, 8.0, batch)]
+    inits = [init.random_init(n, n, 2, n, delta, rng) for delta in np.linspace(4.0, 8.0, batch)]
     factors0 = [np.stack(fs) for fs in zip(*inits)]
     m = min(n, MONITORED)
     return Sigma_x, Sigma_xy, U[:, :m], V[:, :m], (sigma / lam)[:m], factors0

@@ -37,3 +37,11 @@ def mutated(config, path, value):
     else:
         node[path[-1]] = value
     return config
+
+
+def pytest_collection_modifyitems(config, items):
+    """Every test that runs Snakemake (under tests/workflow/, or using the shared end-to-end run) is marked
+    ``e2e``; ``pytest -m "not e2e"`` is the quick loop."""
+    for item in items:
+        if "e2e_workdir" in item.fixturenames or "workflow" in item.path.parts[-2:-1]:
+            item.add_marker(pytest.mark.e2e)

@@ -3,6 +3,10 @@
 from implicitreg.claims.registry import tables_read
 
 
+localrules:
+    claims_doc,
+
+
 rule claims:
     """claims.csv: each claim measured from its tables, with the tolerance fixed in the config."""
     input:
@@ -36,6 +40,8 @@ rule claims_doc:
         contract.CLAIMS_DOC,
     log:
         "logs/docs/claims.log",
+    benchmark:
+        "logs/benchmarks/docs/claims.tsv"
     conda:
         ENV
     threads: 1

@@ -66,7 +66,9 @@ def dmf_files(runs):
 
 def dataset_files(experiment):
     """The dataset files of a GD experiment."""
-    return expand(contract.DATASET, dataset=config["experiments"][experiment]["datasets"])
+    return expand(
+        contract.DATASET, dataset=config["experiments"][experiment]["datasets"]
+    )
 
 
 def rrr_files(datasets):
@@ -89,5 +91,62 @@ def report_caption(name):
     """The report caption workflow/report/{name}.rst (every figure needs one)."""
     path = Path(workflow.basedir) / "workflow" / "report" / f"{name}.rst"
     if not path.is_file():
-        raise WorkflowError(f"{name} has no report caption: write workflow/report/{name}.rst")
+        raise WorkflowError(
+            f"{name} has no report caption: write workflow/report/{name}.rst"
+        )
     return path.read_text()
+
+
+FIGURE_SPECS = {f.fig: f for f in FIGURES}
+
+
+def figure_inputs(wildcards):
+    """The tables a figure reads, and the datasets of its analyses' GD experiments."""
+    spec = FIGURE_SPECS[wildcards.fig]
+    experiments = [ANALYSES[a]["experiment"] for a in spec.analyses]
+    datasets = [f for e in experiments if e in RUNS for f in dataset_files(e)]
+    return {t: table(t) for t in spec.tables} | {"datasets": datasets}
+
+
+def figure_module(fig):
+    return f"implicitreg.figures.{fig.lower()}_{FIGURE_SPECS[fig].stem}"
+
+
+def workflow_sources():
+    """Every script, the modules and environment it runs (code_for), and the workflow definition."""
+    root = Path(workflow.basedir)
+    scripts = sorted((root / "workflow/scripts").glob("*.py"))
+    files = {f for s in scripts for f in provenance.code_files(s, root)}
+    files |= {*(root / "src/implicitreg").rglob("*.py")}
+    files |= {*(root / "workflow/rules").glob("*.smk"), root / "Snakefile"}
+    files.add(root / "workflow/schemas/config.schema.yaml")
+    return sorted(f.relative_to(root).as_posix() for f in files)
+
+
+def final_targets():
+    """Every table, figure and document: the default target, the manifest excepted."""
+    figures = [f for spec in FIGURES for f in spec.files()]
+    return [*map(table, TABLES), *figures, contract.CLAIMS_DOC, contract.CONTRACT_DOC]
+
+
+def output_records(wildcards):
+    """{output path: rule, wildcards, resolved params} of every job of the DAG under results/ and figures/.
+
+    A job that writes one file per run (``params.runs``, aligned with its outputs) records each file with its own
+    run spec. temp() outputs are left out: Snakemake removes them once used.
+    """
+    records = {}
+    for job in workflow.dag.jobs:
+        if job.rule.name in ("all", "manifest"):
+            continue
+        params = dict(job.params.items())
+        runs = params.pop("runs", None)
+        for i, f in enumerate(job.output):
+            if f.startswith(provenance.OUTPUT_DIRS) and not f.is_temp:
+                own = params | ({"run": runs[i]} if runs is not None else {})
+                records[str(f)] = {
+                    "rule": job.rule.name,
+                    "wildcards": dict(job.wildcards.items()),
+                    "params": own,
+                }
+    return dict(sorted(records.items()))

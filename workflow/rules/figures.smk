@@ -1,21 +1,6 @@
 # Figures read tables only: restyling a figure never reruns a simulation. figures/{fig}_{stem}.{pdf,png} is drawn
 # by src/implicitreg/figures/{fig}_{stem}.py (lower-case fig) from the tables io/contract.py lists for it; its
 # report caption is workflow/report/{fig}.rst.
-FIGURE_SPECS = {f.fig: f for f in FIGURES}
-
-
-def figure_inputs(wildcards):
-    """The tables a figure reads, and the datasets of its analyses' GD experiments."""
-    spec = FIGURE_SPECS[wildcards.fig]
-    experiments = [ANALYSES[a]["experiment"] for a in spec.analyses]
-    datasets = [f for e in experiments if e in RUNS for f in dataset_files(e)]
-    return {t: table(t) for t in spec.tables} | {"datasets": datasets}
-
-
-def figure_module(fig):
-    return f"implicitreg.figures.{fig.lower()}_{FIGURE_SPECS[fig].stem}"
-
-
 rule figure:
     input:
         unpack(figure_inputs),

@@ -68,9 +68,9 @@ def expand_runs(name: str, exp: dict, dataset_specs: dict) -> list[RunSpec]:
     runs = []
     for ds, depth in itertools.product(exp["datasets"], exp["depth"]):
         etas = step_sizes(exp, dataset_specs[ds])
-        for eta, delta, seed in itertools.product(etas, exp["delta"], exp.get("seeds", [0])):
+        for eta, delta, seed in itertools.product(etas, exp["delta"], exp["seeds"]):
             width = exp.get("width", default_width(dataset_specs[ds]))
-            runs.append(RunSpec(name, ds, depth, width, eta, float(delta), exp.get("init", "aligned"), seed))
+            runs.append(RunSpec(name, ds, depth, width, eta, float(delta), exp["init"], seed))
     return runs
 
 
@@ -108,7 +108,7 @@ def expand_dmf_runs(name: str, exp: dict) -> list[DMFRun]:
     for setting in exp["settings"]:
         for rank, alpha, seed in itertools.product(exp["rank"], setting["alpha"], exp["seeds"]):
             runs.append(DMFRun(name, exp["n"], rank, setting["depth"], float(alpha), float(setting["eta"]),
-                               float(exp.get("observed", 1.0)), seed, setting["max_steps"]))  # fmt: skip
+                               float(exp["observed"]), seed, setting["max_steps"]))  # fmt: skip
     return runs
 
 

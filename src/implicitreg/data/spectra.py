@@ -126,7 +126,7 @@ def make_dataset(spec: dict, rng: np.random.Generator, rotation_rng: np.random.G
     """
     d, p = spec["d"], spec["p"]
     lam, sigma = np.asarray(spec["lam"], float), np.asarray(spec["sigma"], float)
-    if spec.get("basis", "random") == "identity":
+    if spec["basis"] == "identity":
         U, V = np.eye(d), np.eye(p)
     else:
         U, V = haar_orthogonal(d, rng), haar_orthogonal(p, rng)

@@ -41,7 +41,7 @@ def simulate_dmf(run: DMFRun, exp: dict, config_seed: int, n_log: int, rule: dic
     mask = dmf.make_mask(run.n, run.observed, seeds.rng(config_seed, run.run_id, "mask"))
     F0 = dmf.init_factors(run.n, run.depth, run.alpha, seeds.rng(config_seed, run.run_id, "init"))
     traj = dmf.simulate(M, mask, F0, run.eta, max_steps=run.max_steps, n_log=n_log,
-                        n_sv=max(exp["rank"]) + 1, tol=exp.get("tol", 1e-10))  # fmt: skip
+                        n_sv=max(exp["rank"]) + 1, tol=exp["tol"])  # fmt: skip
     stages = dmf_stages.detect_stages(traj.steps, traj.sv, s, **rule)
     curv = curvature(run, traj, stages, M, mask, config_seed, resolution)
     meta = asdict(run) | {"run_id": run.run_id, "model": "dmf", "task": run.task, "status": traj.status,

@@ -185,7 +185,7 @@ def markdown() -> str:
     ]
     for t in TABLES.values():
         cols = "varies" if t.columns is None else ", ".join(t.columns)
-        lines.append(f"| `{t.path}` | {t.analysis or 'all runs'} | `{cols}` | {t.description} |")
+        lines.append(f"| `{t.path}` | {t.analysis or 'all runs'} | `{cols}` | {t.description.replace('|', 'or')} |")
     lines += ["", "| figure | files | analyses | tables read |", "| --- | --- | --- | --- |"]
     for f in FIGURES.values():
         files = ", ".join(f"`{p}`" for p in f.files())

@@ -39,7 +39,7 @@ def simulate_runs(runs: list[RunSpec], datasets: dict[str, Dataset], exp: dict, 
         for r, w0, tr in zip(group, inits, trajs):
             arrays = {f"W0_{j}": f for j, f in enumerate(w0)} | {f"Wfinal_{j}": f for j, f in enumerate(tr.factors)}
             meta = asdict(r) | {"run_id": r.run_id, "model": r.model, "status": tr.status, "n_steps": tr.n_steps}
-            meta["method"] = exp.get("method", "full")
+            meta["method"] = exp["method"]
             arrays |= {k: np.asarray(v) for k, v in meta.items()}
             arrays |= {"steps": tr.steps, "W": tr.W, "loss": tr.loss, "k_cross": tr.k_cross}
             out[r.run_id] = arrays
@@ -49,7 +49,7 @@ def simulate_runs(runs: list[RunSpec], datasets: dict[str, Dataset], exp: dict, 
 def simulate_group(group: list[RunSpec], data: Dataset, factors0: list[np.ndarray], exp: dict, n_log: int):
     """Trajectories of runs of one shape: the batched full-matrix simulator, or the per-mode recursion."""
     m = data.sigma.size
-    if exp.get("method", "full") == "per_mode":
+    if exp["method"] == "per_mode":
         return [
             permode.simulate_aligned(
                 data.lam,
@@ -61,7 +61,7 @@ def simulate_group(group: list[RunSpec], data: Dataset, factors0: list[np.ndarra
                 r.eta,
                 r.delta,
                 max_steps=exp["max_steps"],
-                tol=exp.get("tol", 1e-10),
+                tol=exp["tol"],
                 n_log=n_log,
             )
             for r in group
@@ -72,7 +72,7 @@ def simulate_group(group: list[RunSpec], data: Dataset, factors0: list[np.ndarra
         factors0,
         [r.eta for r in group],
         max_steps=exp["max_steps"],
-        tol=exp.get("tol", 1e-10),
+        tol=exp["tol"],
         n_log=n_log,
         U=data.U,
         V=data.V,

@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from implicitreg.linear import theory
+from implicitreg.linear import stability, theory
 from implicitreg.tables import phase_cells as phase
 
 
@@ -14,7 +14,7 @@ def measures(x):
 
 
 def test_predicted_regime_and_agreement():
-    pred = phase.predicted_regime([0.1, 0.5, 0.51, 0.99, 1.0, 2.0])
+    pred = stability.predicted_regime([0.1, 0.5, 0.51, 0.99, 1.0, 2.0])
     assert list(pred) == ["monotone", "monotone", "oscillating", "oscillating", "no convergence", "no convergence"]
     obs = ["monotone", "oscillating", "oscillating", "failed", "diverged", "failed"]
     assert list(phase.agrees(obs, pred)) == [True, False, True, False, True, True]
@@ -50,7 +50,7 @@ def test_per_mode_map_follows_the_boundaries(c, expected):
     x = w[:, 0] / 0.5
     status = "converged" if abs(x[-1] - 1) < 1e-12 else "max_steps"
     assert phase.classify(status, measures(x), 1e-9) == expected
-    assert phase.predicted_regime(c) == ("no convergence" if expected == "failed" else expected)
+    assert stability.predicted_regime(c) == ("no convergence" if expected == "failed" else expected)
 
 
 def loss_hessian(lam, t):
@@ -78,17 +78,11 @@ def test_network_stability_bound_matches_the_hessian():
     lam, sigma = np.array([0.5, 2.0, 1.0]), np.array([1.0, 0.5, 0.25])
     top = np.linalg.eigvalsh(loss_hessian(lam, sigma / lam))[-1]
     assert top == pytest.approx(4.5, rel=1e-6)  # lam_2 (t_2 + t_1) = 2 (0.25 + 2)
-    assert phase.network_stability_bound(lam, sigma) == pytest.approx(2 * sigma[0] / top, rel=1e-6)
+    assert stability.network_stability_bound(lam, sigma) == pytest.approx(2 * sigma[0] / top, rel=1e-6)
 
 
 def test_network_stability_bound_is_one_for_constant_lam():
-    assert phase.network_stability_bound([3.0, 3.0, 3.0, 3.0], [2.0, 1.0, 0.5]) == pytest.approx(1.0)
-
-
-def test_below_bound():
-    runs = pd.DataFrame({"eta": [0.25, 0.5, 0.6], "dataset": ["a", "a", "a"]})
-    assert list(phase.below_bound(runs, {"a": 2.0}, 1.0, inclusive=True)) == [True, True, False]
-    assert list(phase.below_bound(runs, {"a": 2.0}, 1.0, inclusive=False)) == [True, False, False]
+    assert stability.network_stability_bound([3.0, 3.0, 3.0, 3.0], [2.0, 1.0, 0.5]) == pytest.approx(1.0)
 
 
 def test_phase_table_from_tidy_components():

@@ -4,14 +4,14 @@ import pytest
 import yaml
 from conftest import ROOT, TINY, mutated, run_snakemake
 
-from implicitreg.config.check import ConfigError, check_config, check_schema
+from implicitreg.config.check import ConfigError, check_schema, validate
 
 BASE = yaml.safe_load(TINY.read_text())
 
 
 # (what is wrong, path, value, key named in the message, words saying what is allowed)
 BAD = [
-    ("unknown top-level key", ("bogus",), 1, "bogus", "unknown key (allowed here: claims, datasets"),
+    ("unknown top-level key", ("bogus",), 1, "bogus", "unknown key (allowed here: analyses, claims, datasets"),
     ("unknown dataset key", ("datasets", "coloured", "noize"), 0.1, "datasets.coloured.noize", "allowed here"),
     ("wrong type", ("seed",), "abc", "seed", "must be of type integer"),
     ("sweep not a list", ("experiments", "staircase", "depth"), 2, "experiments.staircase.depth", "of type array"),
@@ -38,7 +38,7 @@ MORE = [
     ("too many singular values", ("datasets", "autoencoder", "sigma"), [1.0, 0.5, 0.25, 0.1],
      "datasets.autoencoder.sigma", "exactly min(d, p) = 3"),
     ("unknown kind", ("datasets", "coloured", "kind"), "gaussian", "datasets.coloured.kind", "must be one of"),
-    ("non-positive figure range", ("figures", "F1", "t_max"), -1.0, "figures.F1.t_max", "must be > 0"),
+    ("non-positive time range", ("analyses", "staircase", "t_max"), -1.0, "analyses.staircase.t_max", "must be > 0"),
     ("too few logged steps", ("n_log",), 1, "n_log", "must be >= 2"),
     ("no datasets", ("datasets",), {}, "datasets", "at least 1 entry"),
 ]  # fmt: skip
@@ -64,7 +64,7 @@ def test_bad_config_message(what, path, value, key, allowed):
     config = mutated(BASE, path, value)
     with pytest.raises(ConfigError) as err:
         check_schema(config, schema)
-        check_config(config)
+        validate(config)
     assert f"config key '{key}'" in str(err.value) and allowed in str(err.value), str(err.value)
 
 

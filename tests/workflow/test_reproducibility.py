@@ -66,7 +66,9 @@ def test_manifest_lists_every_output_and_verifies(e2e_workdir):
     assert re.fullmatch(r"[0-9a-f]{40}|unknown", head["code_commit"])
     assert head["code_dirty"] in ("true", "false", "unknown")
     assert re.fullmatch(r"[0-9a-f]{64}", head["config_sha256"])
-    assert {"package numpy", "package snakemake", "package python", "source src/implicitreg/dynamics.py"} <= set(head)
+    assert {"package numpy", "package snakemake", "package python", "source src/implicitreg/linear/simulate.py"} <= set(
+        head
+    )
     by_path = {r["path"]: r for r in rows}
     dataset = by_path["results/datasets/coloured.npz"]
     assert dataset["rule"] == "dataset" and '"seed":7' in dataset["params"]
@@ -173,22 +175,22 @@ def test_rerun_triggers(project_copy):
 
     # a parameter: n_log changes the simulations and what is computed from them, not datasets or baselines
     jobs = dry_run_jobs(copy, "--config", "n_log=21")
-    assert {"simulate_staircase", "simulate_transitions", "aggregate_runs", "claims_core", "figure"} <= set(jobs)
-    assert not {"dataset", "rrr"} & set(jobs)  # aggregate_rrr reads the F5 path table, which reads runs
+    assert {"simulate_staircase", "simulate_transitions", "tabulate_runs", "claims", "figure"} <= set(jobs)
+    assert not {"dataset", "rrr"} & set(jobs)  # tabulate_rrr reads the F5 path table, which reads runs
 
     # a module only the baselines import (Snakemake compares checksums: a mere touch is no change)
-    (copy / "src/implicitreg/rrr.py").touch()
+    (copy / "src/implicitreg/linear/rrr.py").touch()
     assert dry_run_jobs(copy) == {}
-    edit(copy / "src/implicitreg/rrr.py")
+    edit(copy / "src/implicitreg/linear/rrr.py")
     jobs = set(dry_run_jobs(copy))
-    # the rules whose scripts import implicitreg.rrr (directly or through rrr_path), and what reads their outputs
-    assert {"rrr", "aggregate_rrr", "rrr_path", "claims_path", "table_generalization", "manifest", "all"} <= jobs
-    assert not {"dataset", "aggregate_runs", "claims_core", "table_t1"} & jobs
+    # the rule whose script imports implicitreg.linear.rrr, and what reads its outputs
+    assert {"rrr", "tabulate_rrr", "tabulate_rrr_distances", "tabulate_test_risk", "claims", "manifest"} <= jobs
+    assert not {"dataset", "tabulate_runs", "tabulate_t1", "tabulate_phase"} & jobs
     assert not any(job.startswith("simulate_") for job in jobs)
     settle(copy)
 
     # the figure style: every figure redraws, nothing is recomputed
-    edit(copy / "src/implicitreg/plotting.py")
+    edit(copy / "src/implicitreg/figures/style.py")
     jobs = dry_run_jobs(copy)
     assert set(jobs) == {"figure", "manifest", "all"} and jobs["figure"] == everything["figure"]
     settle(copy)

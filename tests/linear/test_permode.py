@@ -4,9 +4,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from implicitreg.config.check import ConfigError, check_experiment
+from implicitreg.config.check import experiment_problems
 from implicitreg.data import seeds, spectra
-from implicitreg.linear import permode
+from implicitreg.linear import init, permode
 from implicitreg.linear import simulate as dynamics
 
 LAM = np.array([2.5, 0.5, 1.5, 0.2, 1.0])
@@ -28,7 +28,7 @@ def data():
 )  # fmt: skip
 def test_per_mode_path_equals_the_full_matrix_path(data, depth, width, eta, delta, max_steps):
     U, V, Sx, Sxy = data
-    f0 = dynamics.aligned_init(U, V, depth, width, delta)
+    f0 = init.aligned_init(U, V, depth, width, delta)
     kw = dict(max_steps=max_steps, tol=1e-10, n_log=40)
     (full,) = dynamics.simulate(Sx, Sxy, [f[None] for f in f0], eta, U=U, V=V, targets=SIGMA / LAM[:4], **kw)
     fast = permode.simulate_aligned(LAM, SIGMA, U, V, depth, width, eta, delta, **kw)
@@ -51,12 +51,14 @@ def test_the_divergent_case_diverges(data):
 
 def test_per_mode_is_refused_where_it_is_not_exact():
     datasets = {"s": {"kind": "sampled", "d": 2, "p": 2}, "e": {"kind": "exact_sample", "d": 2, "p": 2}}
-    base = {"datasets": ["e"], "depth": [2], "eta": [0.1], "delta": [5], "max_steps": 10, "method": "per_mode"}
-    check_experiment("x", base, datasets)
-    with pytest.raises(ConfigError, match="experiments.x.method"):
-        check_experiment("x", base | {"init": "random"}, datasets)
-    with pytest.raises(ConfigError, match="experiments.x.method.*does not commute"):
-        check_experiment("x", base | {"datasets": ["s"]}, datasets)
+    base = {"datasets": ["e"], "depth": [2], "eta": [0.1], "delta": [5], "max_steps": 10, "method": "per_mode",
+            "init": "aligned"}  # fmt: skip
+    assert list(experiment_problems("x", base, datasets)) == []
+    assert list(experiment_problems("x", base | {"init": "random"}, datasets)) == [
+        ("experiments.x.method", "per_mode is exact only for init: aligned")
+    ]
+    [(key, message)] = experiment_problems("x", base | {"datasets": ["s"]}, datasets)
+    assert key == "experiments.x.method" and "does not commute" in message
 
 
 def test_per_mode_runs_never_feed_claim_1(e2e_workdir):

@@ -3,7 +3,8 @@
 import numpy as np
 import pytest
 
-from implicitreg.data import seeds, spectra
+from implicitreg.data import seeds, spectra, trajectory
+from implicitreg.linear import init
 from implicitreg.linear import kernel as gdkernel
 from implicitreg.linear import simulate as dynamics
 
@@ -46,7 +47,7 @@ def test_kernel_steps_equal_numpy_gradient_steps(d, p, depth, width):
     """Small shapes run across SIMD lanes, ``d = 40`` on BLAS; both equal the numpy update to rounding."""
     assert gdkernel.lanes_for(d, p, width) == (gdkernel.LANES if d < 40 else 1)
     U, V, Sx, Sxy, targets = problem(d, p, f"k{d}{p}{depth}")
-    f0 = dynamics.random_init(d, p, depth, width, 0.5, seeds.rng(1, "init", str(depth)))
+    f0 = init.random_init(d, p, depth, width, 0.5, seeds.rng(1, "init", str(depth)))
     eta = 0.05
     (tr,) = dynamics.simulate(
         Sx, Sxy, [f[None] for f in f0], eta, max_steps=7, tol=0.0, n_log=3, U=U, V=V, targets=targets
@@ -60,7 +61,7 @@ def test_kernel_steps_equal_numpy_gradient_steps(d, p, depth, width):
 def test_logged_loss_is_the_excess_loss():
     """``loss = 1/2 tr((W - W_*)^T Sigma_x (W - W_*))`` at every logged step, from the logged ``W``."""
     U, V, Sx, Sxy, targets = problem(5, 4, "loss")
-    f0 = dynamics.random_init(5, 4, 2, 4, 1.0, seeds.rng(2, "loss"))
+    f0 = init.random_init(5, 4, 2, 4, 1.0, seeds.rng(2, "loss"))
     (tr,) = dynamics.simulate(Sx, Sxy, [f[None] for f in f0], 0.1, max_steps=300, tol=1e-12, n_log=20)
     E = tr.W - np.linalg.solve(Sx, Sxy)
     expected = 0.5 * np.einsum("tij,ik,tkj->t", E, Sx, E)
@@ -72,7 +73,7 @@ def test_a_run_does_not_depend_on_its_batch_or_chunk(monkeypatch):
     """Bytes of a run are the same alone, inside a batch, and with the batch split into chunks of one run."""
     U, V, Sx, Sxy, targets = problem(5, 4, "batch")
     etas, deltas = [0.01, 0.2, 0.05, 3.0], [3.0, 6.0, 9.0, 1.0]  # 3.0 diverges
-    f0 = [dynamics.aligned_init(U, V, 2, 4, delta) for delta in deltas]
+    f0 = [init.aligned_init(U, V, 2, 4, delta) for delta in deltas]
     stacked = [np.stack(fs) for fs in zip(*f0)]
     kw = dict(max_steps=3000, tol=1e-9, n_log=30, U=U, V=V, targets=targets)
     batch = dynamics.simulate(Sx, Sxy, stacked, etas, **kw)
@@ -87,12 +88,12 @@ def test_a_run_does_not_depend_on_its_batch_or_chunk(monkeypatch):
 
 def test_log_rows_are_bounded_by_the_grid_not_the_iterations():
     U, V, Sx, Sxy, targets = problem(5, 4, "cap")
-    f0 = dynamics.aligned_init(U, V, 2, 4, 12.0)
+    f0 = init.aligned_init(U, V, 2, 4, 12.0)
     (tr,) = dynamics.simulate(
         Sx, Sxy, [f[None] for f in f0], 0.001, max_steps=300000, tol=1e-10, n_log=40, U=U, V=V, targets=targets
     )
     assert tr.n_steps > 50000
-    assert tr.steps.size <= dynamics.log_capacity(dynamics.log_grid(300000, 40), targets.size)
+    assert tr.steps.size <= dynamics.log_capacity(trajectory.log_grid(300000, 40), targets.size)
     assert tr.steps.size <= 2 * 40 + 2 * targets.size + 1
     assert (tr.k_cross >= 0).all()
 
@@ -106,7 +107,7 @@ def test_slots_taken_over_by_later_runs_give_the_same_bytes(depth):
     U, V, Sx, Sxy, targets = problem(5, 4, f"slots{depth}")
     rng = seeds.rng(3, "slots", str(depth))
     etas = rng.choice([0.005, 0.05, 0.2, 4.0], size=19)  # 4.0 diverges, 0.2 converges fast, 0.005 runs long
-    f0 = [dynamics.random_init(5, 4, depth, 4, delta, rng) for delta in rng.uniform(1.0, 6.0, size=19)]
+    f0 = [init.random_init(5, 4, depth, 4, delta, rng) for delta in rng.uniform(1.0, 6.0, size=19)]
     kw = dict(max_steps=4000, tol=1e-9, n_log=25, U=U, V=V, targets=targets)
     batch = dynamics.simulate(Sx, Sxy, [np.stack(fs) for fs in zip(*f0)], etas, **kw)
     assert {t.status for t in batch} == {"converged", "max_steps", "diverged"}
@@ -119,7 +120,7 @@ def test_slots_taken_over_by_later_runs_give_the_same_bytes(depth):
 def test_lanes_and_blas_paths_agree_to_rounding(monkeypatch):
     """The same runs on the SIMD lanes and, with the lanes switched off, one by one on BLAS."""
     U, V, Sx, Sxy, targets = problem(9, 7, "paths")
-    f0 = [dynamics.random_init(9, 7, 3, 8, delta, seeds.rng(4, "paths", str(delta))) for delta in (2.0, 4.0, 6.0)]
+    f0 = [init.random_init(9, 7, 3, 8, delta, seeds.rng(4, "paths", str(delta))) for delta in (2.0, 4.0, 6.0)]
     stacked = [np.stack(fs) for fs in zip(*f0)]
     kw = dict(max_steps=3000, tol=1e-10, n_log=30, U=U, V=V, targets=targets)
     lanes = dynamics.simulate(Sx, Sxy, stacked, 0.05, **kw)

@@ -244,17 +244,17 @@ def test_cluster_run_is_byte_identical_to_local_run(cluster, e2e_workdir, cluste
 
 
 def test_failing_job_fails_the_run_and_rerun_completes(cluster, e2e_workdir, cluster_run):
-    """Truncating a claim part that the ``claims`` rule reads makes that rule's SLURM job fail; restoring it lets
-    the rerun complete with the same bytes as the local run."""
+    """Truncating a table that the ``claims`` rule reads (and F4 draws) makes their SLURM job fail; restoring it
+    lets the rerun complete with the same bytes as the local run."""
     wd, _, _ = cluster_run
-    part = sorted((wd / "results/claims").glob("*.csv"))[0]
+    part = wd / "results/tables/staircase_limit.csv"
     original = part.read_bytes()
     before = {j for j, _ in cluster.jobs()}
     part.write_bytes(b"")
     failed, seconds_failed = run_on_cluster(cluster, wd)
     new_jobs = [(j, state) for j, state in cluster.jobs() if j not in before]
     assert failed.returncode != 0
-    assert re.search(r"Error in rule claims:", failed.stderr), failed.stderr[-5000:]
+    assert re.search(r"Error in rule (claims|figure):", failed.stderr), failed.stderr[-5000:]
     assert "FAILED" in {state for _, state in new_jobs}, new_jobs
     assert not (wd / "results/tables/claims.csv").exists()
 

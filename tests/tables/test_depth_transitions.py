@@ -1,7 +1,6 @@
 """Depth: the exact flow half-crossing against an ODE solver and its polynomial limit; slopes and widths."""
 
 import numpy as np
-import pandas as pd
 import pytest
 from scipy.integrate import solve_ivp
 
@@ -20,13 +19,13 @@ def test_flow_half_crossing_against_solve_ivp(L, lam, sigma):
     half.terminal = True
     sol = solve_ivp(lambda _, a: a ** (L - 1) * (sigma - lam * a**L), (0, 1e6), [np.exp(-delta / L)],
                     events=half, rtol=1e-12, atol=1e-14, method="DOP853")  # fmt: skip
-    np.testing.assert_allclose(depth.flow_half_crossing(lam, sigma, delta, L), sol.t_events[0][0], rtol=1e-7)
+    np.testing.assert_allclose(theory.flow_half_crossing(lam, sigma, delta, L), sol.t_events[0][0], rtol=1e-7)
 
 
 @pytest.mark.parametrize("L", [3, 4])
 def test_flow_half_crossing_tends_to_the_polynomial_law(L):
     sigma, lam = 1.5, 0.7
-    ratios = [depth.flow_half_crossing(lam, sigma, d, L) * (L - 2) * sigma / np.exp(d * (1 - 2 / L)) for d in (20, 60)]
+    ratios = [theory.flow_half_crossing(lam, sigma, d, L) * (L - 2) * sigma / np.exp(d * (1 - 2 / L)) for d in (20, 60)]
     assert abs(ratios[1] - 1) < abs(ratios[0] - 1) < 0.05
     assert abs(ratios[1] - 1) < 1e-5
 
@@ -40,7 +39,7 @@ def test_flow_transition_predicts_the_small_step_recursion():
 
 def test_flow_half_crossing_refuses_depth_two():
     with pytest.raises(ValueError, match="depth >= 3"):
-        depth.flow_half_crossing(1.0, 1.0, 5.0, 2)
+        theory.flow_half_crossing(1.0, 1.0, 5.0, 2)
 
 
 def test_log_slope_recovers_an_exponent():
@@ -59,20 +58,3 @@ def test_stage_width_of_a_logistic_is_ln_81_over_rate():
     ratio = 1 / (1 + np.exp(-0.01 * (k - 10000)))  # k90 - k10 = ln(81) / 0.01 around k = 10000
     expected = np.log((10000 + np.log(9) / 0.01) / (10000 - np.log(9) / 0.01))
     assert depth.stage_width(k, ratio) == pytest.approx(expected, rel=1e-3)
-
-
-def test_claim_polynomial_law_passes_and_fails_on_constructed_tables():
-    rows = []
-    for L in (3, 4):
-        for delta in (8.0, 11.0, 14.0):
-            for comp, sigma in ((1, 2.0), (2, 1.0)):
-                k = np.exp(delta * (1 - 2 / L)) / ((L - 2) * sigma * 0.01)
-                rows.append({"run_id": f"L{L}-d{delta}", "dataset": "x", "depth": L, "eta": 0.01, "delta": delta,
-                             "component": comp, "sigma": sigma, "lambda": 1.0, "k_measured": k, "k_predicted": k,
-                             "k_flow": k, "rel_error_flow": 0.0, "stage_width": 0.1})  # fmt: skip
-    table = pd.DataFrame(rows)
-    good = depth.claim_polynomial_law(table, 0.1)
-    assert good["passed"] and good["measured"] == pytest.approx(0.0, abs=1e-9)
-    log_law = table.assign(k_measured=table["delta"] * 100.0)  # logarithmic growth: slope far from 1 - 2/L
-    bad = depth.claim_polynomial_law(log_law, 0.1)
-    assert not bad["passed"] and bad["measured"] > 0.5

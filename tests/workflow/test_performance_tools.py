@@ -7,7 +7,7 @@ import pytest
 import yaml
 from conftest import ROOT
 
-from implicitreg.config.check import check_config
+from implicitreg.config.check import validate
 from implicitreg.config.grid import expand_runs
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -25,11 +25,7 @@ def merged(sweep: str) -> dict:
 
 @pytest.mark.parametrize("sweep,n_runs", [("sweep10k.yaml", 10_000), ("sweep2500.yaml", 2_500)])
 def test_sweep_configs_are_valid_and_have_their_size(sweep, n_runs):
-    from snakemake.utils import validate
-
-    config = merged(sweep)
-    validate(config, str(ROOT / "workflow/schemas/config.schema.yaml"))
-    check_config(config)
+    config = validate(merged(sweep))
     runs = expand_runs("sweep", config["experiments"]["sweep"], config["datasets"])
     assert len(runs) == n_runs
     assert len({r.run_id for r in runs}) == n_runs

@@ -16,37 +16,43 @@ def test_sha256_of_known_bytes(tmp_path):
     assert provenance.sha256(tmp_path / "abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
 
 
-def test_imported_modules_absolute_and_relative():
+def test_imported_modules_are_dotted_names():
     src = (
-        "import os\nimport implicitreg.theory\nfrom implicitreg import fileio, seeds\n"
-        "from implicitreg.spectra import Dataset\nfrom numpy import linalg\n"
+        "import os\nimport implicitreg.linear.theory\nfrom implicitreg.io import files\n"
+        "from implicitreg.data.spectra import Dataset\nfrom numpy import linalg\nfrom . import other\n"
     )
-    assert provenance.imported_modules(src) == {"theory", "fileio", "seeds", "spectra"}
-    inside = "from . import dynamics\nfrom .metrics import trace_norm\nfrom .. import other\n"
-    assert provenance.imported_modules(inside, in_package=True) == {"dynamics", "metrics"}
-    assert provenance.imported_modules(inside) == set()
+    assert provenance.imported_modules(src) == {
+        "implicitreg.linear.theory", "implicitreg.io", "implicitreg.io.files", "implicitreg.data.spectra",
+        "implicitreg.data.spectra.Dataset",
+    }  # fmt: skip
 
 
 def test_module_closure_follows_imports_transitively(tmp_path):
     pkg = tmp_path / "pkg"
-    pkg.mkdir()
+    (pkg / "sub").mkdir(parents=True)
     (pkg / "__init__.py").write_text("")
-    (pkg / "a.py").write_text("from . import b\n")
-    (pkg / "b.py").write_text("from .c import f\n")
+    (pkg / "sub/__init__.py").write_text("")
+    (pkg / "a.py").write_text("from implicitreg.sub import b\n")
+    (pkg / "sub/b.py").write_text("from implicitreg.c import f\n")
     (pkg / "c.py").write_text("import numpy\n")
+    (pkg / "d.py").write_text("")
     (pkg / "unused.py").write_text("")
     script = tmp_path / "script.py"
     script.write_text("from implicitreg import a, CONSTANT\n")
-    names = [p.name for p in provenance.module_closure(script, pkg)]
-    assert names == ["__init__.py", "a.py", "b.py", "c.py"]
+    names = [p.relative_to(pkg).as_posix() for p in provenance.module_closure(script, pkg)]
+    assert names == ["__init__.py", "a.py", "c.py", "sub/__init__.py", "sub/b.py"]
+    loaded = provenance.module_closure(script, pkg, modules=["implicitreg.d"])  # loaded by name, not imported
+    assert [p.relative_to(pkg).as_posix() for p in loaded] == [*names[:3], "d.py", *names[3:]]
 
 
 def test_code_files_of_the_simulation_script():
-    files = provenance.code_files(ROOT / "workflow/scripts/simulate.py")
-    names = {f.name for f in files}
-    assert {"simulate.py", "experiments.py", "dynamics.py", "seeds.py", "spectra.py", "fileio.py"} <= names
-    assert {"__init__.py", "environment.yml"} <= names
-    assert not names & {"plotting.py", "figures.py", "rrr.py", "claims.py"}
+    files = provenance.code_files(ROOT / "workflow/scripts/simulate_gd.py")
+    names = {f.relative_to(ROOT).as_posix() for f in files}
+    src = "src/implicitreg/"
+    needed = ["config/grid.py", "linear/experiment.py", "linear/simulate.py", "data/seeds.py", "data/spectra.py",
+              "io/files.py", "__init__.py", "linear/__init__.py"]  # fmt: skip
+    assert {src + n for n in needed} | {"environment.yml"} <= names
+    assert not {n for n in names if n.startswith((src + "figures", src + "claims", src + "tables"))}
 
 
 def test_every_script_parses_and_names_existing_files():

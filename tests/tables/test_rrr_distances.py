@@ -6,6 +6,7 @@ import pytest
 
 from implicitreg.claims import path as claims_path
 from implicitreg.data import seeds, spectra
+from implicitreg.data.spectra import orders_agree
 from implicitreg.linear import metrics, rrr, theory
 from implicitreg.tables import rrr_distances as rrr_path
 
@@ -22,8 +23,8 @@ def problem(lam, sigma, name="p"):
 
 
 def test_orders_agree():
-    assert rrr_path.orders_agree(*AGREE)
-    assert not rrr_path.orders_agree(*MISMATCH)
+    assert orders_agree(*AGREE)
+    assert not orders_agree(*MISMATCH)
 
 
 def test_top_sigma_maps_keep_the_largest_sigma():
@@ -81,7 +82,7 @@ def test_recursion_plateaus_are_the_top_sigma_maps_on_the_mismatch_dataset():
     assert t2["plateau_nearest"].tolist() == ["top_sigma", "top_sigma", "top_sigma", "both"]
     assert t2["plateau_to_top_sigma"].max() < 0.01
     assert t2.loc[:2, "rrr_min_distance"].min() > 0.3
-    row = claims_path.claim_rrr_mismatch(t2, ["mismatch"], 0.05)
+    row = claim(claims_path.claim_rrr_mismatch, t2, MISMATCH)
     assert row["passed"] and row["measured"] == 1.0
 
 
@@ -90,8 +91,14 @@ def test_recursion_visits_every_rrr_solution_when_orders_agree():
     t2 = rrr_path.t2_rows("agree", "r", steps, W, k_cross, W_rrr, top)
     assert t2["plateau_nearest"].tolist() == ["both"] * 4
     assert t2["rrr_argmin_plateau"].tolist() == [1, 2, 3, 4]
-    row = claims_path.claim_rrr_agree(t2, ["agree"], 0.05)
+    row = claim(claims_path.claim_rrr_agree, t2, AGREE)
     assert row["passed"] and row["measured"] < 1e-3
+
+
+def claim(measure, t2, spectrum, tol=0.05):
+    """Claim 7 or 8 on table T2, every dataset of which has ``spectrum = (lam, sigma)``."""
+    datasets = {ds: {"lam": list(spectrum[0]), "sigma": list(spectrum[1])} for ds in t2["dataset"].unique()}
+    return measure({"T2": t2}, {"claims": {"rrr_path_distance": tol}, "datasets": datasets})
 
 
 def t2_table(**overrides):
@@ -113,13 +120,13 @@ def t2_table(**overrides):
     ],
 )
 def test_mismatch_claim_counts_each_condition(overrides, measured):
-    row = claims_path.claim_rrr_mismatch(t2_table(**overrides), ["m"], 0.05)
+    row = claim(claims_path.claim_rrr_mismatch, t2_table(**overrides), MISMATCH)
     assert row["measured"] == measured and row["passed"] == (measured == 1.0)
 
 
 def test_agree_claim_fails_when_one_solution_is_missed():
     t2 = t2_table(rrr_min_distance=[0.01, 0.06])
-    row = claims_path.claim_rrr_agree(t2, ["m"], 0.05)
+    row = claim(claims_path.claim_rrr_agree, t2, AGREE)
     assert row["measured"] == 0.06 and not row["passed"]
 
 

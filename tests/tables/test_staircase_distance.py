@@ -87,11 +87,17 @@ def test_distance_table_reads_the_components_table():
     assert table["distance_flow"].iloc[0] > 0  # the flow's steps come slightly earlier
 
 
+def vanishing_claim(distances):
+    return claims_path.claim_vanishing(
+        {"staircase_limit": distances}, {"claims": {"staircase_distance_max_ratio": 1.0}}
+    )
+
+
 def test_vanishing_claim_needs_strict_decrease():
     frame = pd.DataFrame({"dataset": "d", "delta": [2.0, 5.0, 10.0], "distance": [0.2, 0.1, 0.05]})
-    row = claims_path.claim_vanishing(frame, 1.0)
+    row = vanishing_claim(frame)
     assert row["passed"] and row["measured"] == pytest.approx(0.5)
     frame.loc[2, "distance"] = 0.12
-    row = claims_path.claim_vanishing(frame, 1.0)
+    row = vanishing_claim(frame)
     assert not row["passed"] and row["measured"] == pytest.approx(1.2)
-    assert not claims_path.claim_vanishing(frame.iloc[:1], 1.0)["passed"]
+    assert not vanishing_claim(frame.iloc[:1])["passed"]

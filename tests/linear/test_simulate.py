@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from implicitreg.data import seeds, spectra
-from implicitreg.linear import metrics, theory
+from implicitreg.linear import init, metrics, theory
 from implicitreg.linear import simulate as dynamics
 
 LAM = np.array([2.5, 0.5, 1.5, 0.2, 1.0])
@@ -22,7 +22,7 @@ def data():
 
 def run(data, depth, delta, eta, width=4, max_steps=100000, factors=None, **kw):
     U, V, Sx, Sxy = data
-    f0 = factors or dynamics.aligned_init(U, V, depth, width, delta)
+    f0 = factors or init.aligned_init(U, V, depth, width, delta)
     (tr,) = dynamics.simulate(
         Sx, Sxy, [f[None] for f in f0], eta, max_steps=max_steps, tol=1e-10, n_log=100, U=U, V=V, targets=TARGETS, **kw
     )
@@ -75,7 +75,7 @@ def test_max_steps_status(data):
 def test_batched_runs_equal_individual_runs(data):
     U, V, Sx, Sxy = data
     etas, deltas = [0.01, 0.03, 0.05], [8.0, 12.0, 5.0]
-    f0 = [dynamics.aligned_init(U, V, 2, 4, d) for d in deltas]
+    f0 = [init.aligned_init(U, V, 2, 4, d) for d in deltas]
     batch = dynamics.simulate(
         Sx, Sxy, [np.stack(fs) for fs in zip(*f0)], etas, max_steps=40000, tol=1e-9, n_log=50,
         U=U, V=V, targets=TARGETS,
@@ -92,7 +92,7 @@ def test_batched_runs_equal_individual_runs(data):
 def test_factor_gradients_match_finite_differences(data):
     U, V, Sx, Sxy = data
     rng = seeds.rng(3, "fd")
-    factors = dynamics.random_init(5, 4, 3, 3, 0.0, rng)
+    factors = init.random_init(5, 4, 3, 3, 0.0, rng)
 
     def loss(fs):
         W = dynamics.end_to_end(fs)
@@ -111,12 +111,12 @@ def test_factor_gradients_match_finite_differences(data):
 @pytest.mark.parametrize("depth", [1, 2, 3])
 def test_aligned_init_has_end_to_end_scale(data, depth):
     U, V, _, _ = data
-    W = dynamics.end_to_end(dynamics.aligned_init(U, V, depth, 4, 3.0))
+    W = dynamics.end_to_end(init.aligned_init(U, V, depth, 4, 3.0))
     np.testing.assert_allclose(metrics.components(W, U, V, 4), np.exp(-3.0), rtol=1e-12)
 
 
 def test_random_init_has_the_requested_scale():
-    fs = dynamics.random_init(50, 40, 2, 30, 4.0, seeds.rng(0, "r"))
+    fs = init.random_init(50, 40, 2, 30, 4.0, seeds.rng(0, "r"))
     assert [f.shape for f in fs] == [(50, 30), (30, 40)]
     for f in fs:
         assert 0.5 * np.exp(-2.0) < np.linalg.norm(f, 2) < 2.5 * np.exp(-2.0)

@@ -8,9 +8,9 @@ import pytest
 import yaml
 from conftest import mutated
 
-from implicitreg.config.check import ConfigError, check_config
+from implicitreg.config.check import ConfigError, validate
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 CONFIG = yaml.safe_load((ROOT / "config.yaml").read_text())
 PATH_COLUMNS = ["path_run_id", "path_min_distance", "path_argmin_step"]
 
@@ -49,7 +49,7 @@ def test_staircase_distances_and_new_figures(e2e_workdir):
 @pytest.mark.parametrize(
     "path,value,key",
     [
-        (("figures", "F4", "n_grid"), KeyError, "figures.F4.n_grid"),
+        (("analyses", "vanishing", "n_grid"), KeyError, "analyses.vanishing.n_grid"),
         (("experiments", "vanishing", "delta"), [10], "experiments.vanishing.delta"),
         (("experiments", "vanishing", "depth"), [1], "experiments.vanishing.depth"),
         (("experiments", "rrr_path", "delta"), [20, 30], "experiments.rrr_path"),
@@ -59,4 +59,4 @@ def test_staircase_distances_and_new_figures(e2e_workdir):
 )
 def test_path_figure_checks_name_the_key(path, value, key):
     with pytest.raises(ConfigError, match=key.replace(".", r"\.")):
-        check_config(mutated(CONFIG, path, value))
+        validate(mutated(CONFIG, path, value))

@@ -7,9 +7,9 @@ import pytest
 import yaml
 from conftest import mutated
 
-from implicitreg.config.check import ConfigError, check_config
+from implicitreg.config.check import ConfigError, validate
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SCHEMA = yaml.safe_load((ROOT / "workflow/schemas/config.schema.yaml").read_text())
 CONFIG = yaml.safe_load((ROOT / "config.yaml").read_text())
 
@@ -18,7 +18,7 @@ def test_shipped_configs_are_valid():
     for path in [ROOT / "config.yaml", *sorted((ROOT / "tests/configs").glob("*.yaml"))]:
         config = yaml.safe_load(path.read_text())
         jsonschema.validate(config, SCHEMA)
-        check_config(config)
+        validate(config)
 
 
 @pytest.mark.parametrize(
@@ -48,11 +48,11 @@ def test_schema_rejects(path, value):
         (("datasets", "whitened", "n"), 2, "datasets.whitened.n"),
         (("experiments", "staircase", "datasets"), ["nope"], "experiments.staircase.datasets"),
         (("experiments", "staircase", "width"), 99, "experiments.staircase.width"),
-        (("figures", "F1", "experiment"), "nope", "figures.F1.experiment"),
+        (("analyses", "staircase", "experiment"), "nope", "analyses.staircase.experiment"),
     ],
 )
 def test_cross_field_checks_name_the_key(path, value, key):
     config = mutated(CONFIG, path, value)
     jsonschema.validate(config, SCHEMA)
     with pytest.raises(ConfigError, match=key.replace(".", r"\.")):
-        check_config(config)
+        validate(config)

@@ -5,16 +5,17 @@ from pathlib import Path
 
 import jsonschema
 import numpy as np
-import pandas as pd
 import pytest
 import yaml
 
-from implicitreg.config.check import ConfigError, check_config
+from implicitreg.config import grid
+from implicitreg.config.check import ConfigError, validate
 from implicitreg.dmf import experiment as dmfruns
 from implicitreg.dmf import model as dmf
+from implicitreg.dmf import stages
 from implicitreg.tables import dmf_tables as dmftables
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SCHEMA = yaml.safe_load((ROOT / "workflow/schemas/config.schema.yaml").read_text())
 
 RULE = {"lo": 0.1, "hi": 0.9}
@@ -145,8 +146,8 @@ STEPS = np.unique(np.round(np.geomspace(1, 1e5, 400)).astype(int))
 def test_detects_r_separated_stages(R):
     targets = 0.5 ** np.arange(R)
     sv = curve(STEPS, 100 * 3.0 ** np.arange(R), [0.1] * R, targets, extra=1)
-    st = dmf.detect_stages(STEPS, sv, targets, **RULE)
-    assert st.n_stages == R and dmf.one_new_value_per_stage(st, R)
+    st = stages.detect_stages(STEPS, sv, targets, **RULE)
+    assert st.n_stages == R and stages.one_new_value_per_stage(st, R)
     assert len(st.plateaus) == R + 1
     for (_, _, b), (start, end, mid) in zip(st.stages, st.plateaus[1:]):
         assert b <= start <= mid <= end  # each plateau follows its stage
@@ -156,24 +157,24 @@ def test_detects_r_separated_stages(R):
 def test_overlapping_rises_are_one_stage():
     targets = np.array([1.0, 0.5, 0.25])
     sv = curve(STEPS, [100, 115, 2000], [0.1] * 3, targets)
-    st = dmf.detect_stages(STEPS, sv, targets, **RULE)
+    st = stages.detect_stages(STEPS, sv, targets, **RULE)
     assert [v for v, _, _ in st.stages] == [[1, 2], [3]]
-    assert st.n_stages == 2 and not dmf.one_new_value_per_stage(st, 3)
+    assert st.n_stages == 2 and not stages.one_new_value_per_stage(st, 3)
 
 
 def test_unlearned_value_and_spurious_extra_value():
     targets = np.array([1.0, 0.5])
     sv = curve(STEPS, [100, 1e9], [0.1, 0.1], targets)  # the second never rises
-    assert dmf.detect_stages(STEPS, sv, targets, **RULE).n_stages == 1
+    assert stages.detect_stages(STEPS, sv, targets, **RULE).n_stages == 1
     sv = np.hstack([curve(STEPS, [100, 1000], [0.1, 0.1], targets), curve(STEPS, [10000], [0.1], [0.5])])
-    st = dmf.detect_stages(STEPS, sv, targets, **RULE)  # a third value grows to the scale of s_R: an extra stage
-    assert st.n_stages == 3 and not dmf.one_new_value_per_stage(st, 2)
+    st = stages.detect_stages(STEPS, sv, targets, **RULE)  # a third value grows to the scale of s_R: an extra stage
+    assert st.n_stages == 3 and not stages.one_new_value_per_stage(st, 2)
 
 
 def test_gd_learns_a_rank_two_target_in_two_stages():
-    exp = {"n": 8, "rank": [2], "singular_values": [1.0, 0.25], "seeds": [0], "tol": 1e-7,
+    exp = {"n": 8, "rank": [2], "singular_values": [1.0, 0.25], "seeds": [0], "tol": 1e-7, "observed": 1.0,
            "settings": [{"depth": 3, "eta": 0.2, "alpha": [1e-4], "max_steps": 3000}]}  # fmt: skip
-    (run,) = dmfruns.expand_dmf_runs("t", exp)
+    (run,) = grid.expand_dmf_runs("t", exp)
     arrays = dmfruns.simulate_dmf(run, exp, 3, 60, RULE, 1e-4)
     assert arrays["status"].item() in ("converged", "max_steps")
     np.testing.assert_allclose(arrays["sv"][-1, :2], [1.0, 0.25], rtol=1e-3)
@@ -184,26 +185,12 @@ def test_gd_learns_a_rank_two_target_in_two_stages():
 
 
 def test_run_ids_and_large_setting():
-    exp = {"n": 20, "rank": [1, 2], "singular_values": [1.0, 0.5], "seeds": [0],
+    exp = {"n": 20, "rank": [1, 2], "singular_values": [1.0, 0.5], "seeds": [0], "observed": 1.0,
            "settings": [{"depth": 2, "eta": 0.1, "alpha": [1e-6], "max_steps": 10}]}  # fmt: skip
-    big = dmfruns.resolve(exp, "large", {"n": 100})
-    assert big["n"] == 100 and dmfruns.resolve(exp, "default", {"n": 100})["n"] == 20
-    ids = [r.run_id for r in dmfruns.expand_dmf_runs("e", big)]
+    big = grid.resolve(exp, "large", {"n": 100})
+    assert big["n"] == 100 and grid.resolve(exp, "default", {"n": 100})["n"] == 20
+    ids = [r.run_id for r in grid.expand_dmf_runs("e", big)]
     assert ids == ["e-n100-N2-R1-alpha1e-06-s0", "e-n100-N2-R2-alpha1e-06-s0"]
-
-
-def test_claims_14_and_15_on_constructed_tables():
-    runs = pd.DataFrame({"run_id": ["a", "b"], "experiment": "x", "one_per_stage": [True, False]})
-    c14 = dmftables.claim_stages(runs, "x")
-    assert c14["measured"] == 0.5 and not c14["passed"] and "failing: b" in c14["metric"]
-    curv = pd.DataFrame({"run_id": ["a"] * 3, "point": ["plateau_0", "plateau_1", "end"],
-                         "kind": ["saddle_plateau", "final_plateau", "end"], "step": [1, 2, 3], "loss": 0.0,
-                         "lambda_min": [-0.5, -1e-7, -1e-6], "lambda_max": [1.0, 2.0, 2.0],
-                         "resolved": [True, False, False]})  # fmt: skip
-    ok = dmftables.claim_curvature(curv, runs, "x", 1e-3, 1e-4)
-    assert ok["passed"] and ok["measured"] == pytest.approx(5e-7)
-    bad = dmftables.claim_curvature(curv.assign(lambda_min=[0.1, -1e-7, -0.01]), runs, "x", 1e-3, 1e-4)
-    assert not bad["passed"]
 
 
 CONFIG = yaml.safe_load((ROOT / "config.yaml").read_text())
@@ -216,7 +203,7 @@ CONFIG = yaml.safe_load((ROOT / "config.yaml").read_text())
         (("dmf_experiments", "dmf_reconstruction", "singular_values"), [1.0, 1.0, 0.5, 0.2, 0.1],
          "dmf_experiments.dmf_reconstruction.singular_values"),
         (("dmf_stage_rule", "lo"), 0.95, "dmf_stage_rule.lo"),
-        (("figures", "F10", "experiment"), "nowhere", "figures.F10.experiment"),
+        (("analyses", "dmf", "experiment"), "nowhere", "analyses.dmf.experiment"),
     ],
 )  # fmt: skip
 def test_bad_dmf_config_names_the_key(path, value, key):
@@ -226,7 +213,7 @@ def test_bad_dmf_config_names_the_key(path, value, key):
         node = node[k]
     node[path[-1]] = value
     with pytest.raises(ConfigError, match=key.replace(".", r"\.")):
-        check_config(config)
+        validate(config)
 
 
 def test_duplicate_depth_settings_are_refused():
@@ -234,7 +221,7 @@ def test_duplicate_depth_settings_are_refused():
     settings = config["dmf_experiments"]["dmf_reconstruction"]["settings"]
     settings.append(dict(settings[0]))
     with pytest.raises(ConfigError, match="one setting per depth"):
-        check_config(config)
+        validate(config)
 
 
 def test_schema_refuses_bad_dmf_values():
