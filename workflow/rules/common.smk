@@ -24,7 +24,10 @@ for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
 ENV = "../../environment.yml"  # every rule's software, for --software-deployment-method conda
 
 # Every violation, each naming its key, before any job; fills in the schema's defaults.
-check.validate(config)
+check.validate(
+    config,
+    check.load_schema(Path(workflow.basedir) / "workflow/schemas/config.schema.yaml"),
+)
 
 # Resume after a kill: a run that finds Snakemake's directory locks held by no live snakemake process
 # drops them, so rerunning the same command completes the interrupted run.
