@@ -1,7 +1,9 @@
-"""Command line: ``python -m implicitreg verify [--manifest results/MANIFEST.tsv] [--workdir .]``.
+"""Command line: ``python -m implicitreg verify | claims``.
 
-``verify`` re-hashes every output listed in the manifest (and the source files it records) and prints
-every difference; the exit status is 1 when there is any, 0 when everything matches.
+- ``verify`` re-hashes every output listed in the manifest (and the source files it records) and prints every
+  difference; exit status 1 when there is any, 0 when everything matches.
+- ``claims`` prints the claims table, one line a claim (id, kind, verdict, measured against criterion); exit
+  status 1 when a ``paper`` or ``derived`` claim fails (boundary rows are findings, not failures).
 """
 
 from __future__ import annotations
@@ -9,16 +11,10 @@ from __future__ import annotations
 import argparse
 import sys
 
-from implicitreg.io import provenance
+from implicitreg.io import contract, provenance
 
 
-def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m implicitreg", description=__doc__.splitlines()[0])
-    sub = parser.add_subparsers(dest="command", required=True)
-    v = sub.add_parser("verify", help="re-hash the outputs against the manifest; exit 1 on any difference")
-    v.add_argument("--manifest", default=provenance.MANIFEST, help="manifest path, relative to --workdir")
-    v.add_argument("--workdir", default=".", help="the directory the pipeline ran in")
-    args = parser.parse_args(argv)
+def verify(args) -> int:
     try:
         head, rows = provenance.read_manifest(f"{args.workdir}/{args.manifest}")
         problems = provenance.verify(args.manifest, args.workdir)
@@ -31,6 +27,33 @@ def main(argv=None) -> int:
     verdict = f"{len(problems)} difference(s)" if problems else "all match"
     print(f"verify: {len(rows)} outputs, code {commit} (dirty: {dirty}): {verdict}", file=sys.stderr)
     return 1 if problems else 0
+
+
+def claims(args) -> int:
+    from implicitreg.claims import report
+
+    try:
+        table = contract.read_table("claims", args.table)
+    except OSError as err:
+        print(f"claims: cannot read {args.table}: {err} (run snakemake first)", file=sys.stderr)
+        return 2
+    print("\n".join(report.lines(table)))
+    print(report.summary(table))
+    return 1 if len(report.loud_failures(table)) else 0
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m implicitreg", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    v = sub.add_parser("verify", help="re-hash the outputs against the manifest; exit 1 on any difference")
+    v.add_argument("--manifest", default=provenance.MANIFEST, help="manifest path, relative to --workdir")
+    v.add_argument("--workdir", default=".", help="the directory the pipeline ran in")
+    v.set_defaults(run=verify)
+    c = sub.add_parser("claims", help="print the claims table; exit 1 if a paper or derived claim fails")
+    c.add_argument("--table", default=contract.path("claims"), help="the claims table")
+    c.set_defaults(run=claims)
+    args = parser.parse_args(argv)
+    return args.run(args)
 
 
 if __name__ == "__main__":

@@ -1,64 +1,145 @@
-"""Claims 9-12 computed from small synthetic tables: they pass and fail when they should."""
+"""Claims 9-12 and boundaries 9b, 11b computed from small synthetic tables: they pass and fail when they should."""
 
+import numpy as np
 import pandas as pd
 
 from implicitreg.claims import generalization, rotation, sequential, step_size
-from implicitreg.claims.rows import COLUMNS
+from implicitreg.claims.rows import holds
+
+CLAIMS = {
+    "permode_max_rel_deviation": 1e-10,
+    "phase_left_path_deviation": 1e-3,
+    "rotation_epsilon_max": 0.3,
+    "rotation_transition_rel_shift": 0.05,
+    "rotation_slope_tolerance": 0.2,
+    "generalization_rel_gap": 0.05,
+}
 
 
-def config(**claims):
-    return {"claims": claims, "analyses": {"random_init": {"experiment": "rand", "aligned": "al"}},
-            "datasets": {"ds": {"sigma": [2.0, 1.0]}}}  # fmt: skip
+def config():
+    return {
+        "claims": CLAIMS,
+        "analyses": {"random_init": {"experiment": "rand", "aligned": "al"}},
+        "datasets": {"ds": {"sigma": [2.0, 1.0]}},
+    }
 
 
-def test_claim_phase_lists_disagreeing_cells():
-    phase = pd.DataFrame({"dataset": "ds", "eta_sigma1": [0.3, 0.7, 1.2], "delta": 4.0,
-                          "observed": ["monotone", "diverged", "failed"], "agrees": [True, False, True]})  # fmt: skip
-    cfg = config(phase_min_agreement=1.0)
-    row = step_size.claim_phase({"phase": phase}, cfg)
-    assert list(row) == COLUMNS
-    assert row["claim_id"] == 9 and row["measured"] == 2 / 3 and not row["passed"]
-    assert "eta_sigma1=0.7 delta=4: diverged" in row["metric"]
-    assert step_size.claim_phase({"phase": phase[phase["agrees"]]}, cfg)["passed"]
+def passed(m) -> bool:
+    return holds(m.criterion.text, m.measured)
+
+
+def phase_cells():
+    # white (bound 1) and coloured (bound 0.444) cells; the coloured 0.7 cell lies between its bound and 1
+    return pd.DataFrame(
+        {
+            "dataset": ["w", "w", "w", "c", "c", "c"],
+            "delta": 4.0,
+            "eta_sigma1": [0.3, 0.7, 1.2, 0.3, 0.7, 1.2],
+            "network_bound": [1.0] * 3 + [0.444] * 3,
+            "observed": ["monotone", "oscillating", "failed", "monotone", "oscillating", "diverged"],
+            "agrees": True,
+            "aligned_deviation": [1e-15, 1e-14, 1e5, 1e-15, 0.2, 1e9],
+        }
+    )
+
+
+def test_claim_phase_counts_cells_below_the_network_bound_or_beyond_one():
+    cells = phase_cells()
+    m = step_size.claim_phase({"phase": cells}, config())
+    assert m.measured == 1.0 and passed(m) and "5 cells" in m.metric  # the coloured 0.7 cell is left to 9b
+    cells.loc[1, "aligned_deviation"] = 1e-6  # a white cell below its bound leaves the aligned path
+    cells.loc[5, "agrees"] = False
+    m = step_size.claim_phase({"phase": cells}, config())
+    assert m.measured == 3 / 5 and not passed(m) and "eta_sigma1=0.7 delta=4: oscillating" in m.metric
+
+
+def test_claim_phase_boundary_needs_every_cell_between_bound_and_one_to_leave_the_path():
+    cells = phase_cells()
+    assert passed(step_size.claim_phase_boundary({"phase": cells}, config()))
+    cells.loc[4, "aligned_deviation"] = 1e-5
+    m = step_size.claim_phase_boundary({"phase": cells}, config())
+    assert m.measured == 0.0 and not passed(m)
+    assert np.isnan(step_size.claim_phase_boundary({"phase": cells.iloc[:3]}, config()).measured)  # none: no pass
 
 
 def test_claim_random_order():
-    runs = pd.DataFrame({"run_id": ["r0", "r1", "a0", "x0"], "experiment": ["rand", "rand", "rand", "other"],
-                         "dataset": "ds", "init": ["random", "random", "aligned", "random"], "model": "two_layer",
-                         "delta": 8.0})  # fmt: skip
-    trans = pd.DataFrame({"run_id": ["r0", "r0", "r1", "r1", "a0", "a0", "x0", "x0"], "sigma": [2.0, 1.0] * 4,
-                          "k_measured": [10, 20, 10, 20, 30, 20, 30, 20]})  # fmt: skip
-    cfg = config(random_order_min_fraction=1.0)
-    row = sequential.claim_random_order({"runs": runs, "transitions": trans}, cfg)
-    assert row["measured"] == 1.0 and row["passed"]  # neither the aligned run a0 nor another experiment's x0
+    runs = pd.DataFrame(
+        {
+            "run_id": ["r0", "r1", "a0", "x0"],
+            "experiment": ["rand", "rand", "rand", "other"],
+            "dataset": "ds",
+            "init": ["random", "random", "aligned", "random"],
+            "model": "two_layer",
+            "delta": 8.0,
+        }
+    )
+    trans = pd.DataFrame(
+        {
+            "run_id": ["r0", "r0", "r1", "r1", "a0", "a0", "x0", "x0"],
+            "sigma": [2.0, 1.0] * 4,
+            "k_measured": [10, 20, 10, 20, 30, 20, 30, 20],
+        }
+    )
+    m = sequential.claim_random_order({"runs": runs, "transitions": trans}, config())
+    assert m.measured == 1.0 and passed(m)  # neither the aligned run a0 nor another experiment's x0
     trans.loc[3, "k_measured"] = 10  # r1: a tie is not an order
-    row = sequential.claim_random_order({"runs": runs, "transitions": trans}, cfg)
-    assert row["measured"] == 0.5 and not row["passed"]
+    m = sequential.claim_random_order({"runs": runs, "transitions": trans}, config())
+    assert m.measured == 0.5 and not passed(m)
 
 
-def deviations(values):
-    return {"rotation": pd.DataFrame({"model": "two_layer", "epsilon": [0.0, 0.01, 0.1], "deviation": values})}
+def rotation_tables(shift_at_03=0.0, shift_at_07=0.1, exponent=1.0):
+    eps = [0.0, 0.01, 0.1, 0.3, 0.7]
+    commutator = [0.0, 0.003, 0.03, 0.09, 0.2]
+    rot = pd.DataFrame(
+        {
+            "run_id": [f"r{e}" for e in eps],
+            "model": "two_layer",
+            "epsilon": eps,
+            "commutator": commutator,
+            "deviation": [1e-15, *(np.array(commutator[1:]) ** exponent)],
+        }
+    )
+    base = np.array([100.0, 200.0])
+    shift = {0.3: shift_at_03, 0.7: shift_at_07}
+    trans = pd.concat(
+        [
+            pd.DataFrame({"run_id": f"r{e}", "component": [1, 2], "k_measured": base * (1 + shift.get(e, 0))})
+            for e in eps
+        ]
+    )
+    return {"rotation": rot, "transitions": trans}
 
 
-def test_claim_rotation():
-    cfg = config(rotation_zero_max_deviation=1e-10, rotation_smallest_max_deviation=0.05)
-    row = rotation.claim_rotation(deviations([1e-15, 0.01, 0.1]), cfg)
-    assert row["passed"] and row["measured"] == 0.01
-    loose = config(rotation_zero_max_deviation=1e-10, rotation_smallest_max_deviation=0.5)
-    assert not rotation.claim_rotation(deviations([1e-15, 0.2, 0.1]), loose)["passed"]  # not monotone
-    assert not rotation.claim_rotation(deviations([1e-6, 0.01, 0.1]), cfg)["passed"]  # eps = 0 off
-    assert not rotation.claim_rotation(deviations([1e-15, 0.06, 0.1]), cfg)["passed"]  # too large
+def test_claim_rotation_and_its_boundary():
+    tables = rotation_tables()
+    m = rotation.claim_rotation(tables, config())
+    assert m.measured == 1.0 and passed(m) and "two_layer 1" in m.metric  # slope 1 exactly
+    b = rotation.claim_rotation_boundary(tables, config())
+    assert b.measured == 0.7 and passed(b) and "first fails at epsilon = 0.7" in b.metric
+    bad = rotation_tables(shift_at_03=0.06)
+    assert rotation.claim_rotation(bad, config()).measured == 0.75  # 3 of 4 checks: eps 0.3 moved by 6%
+    assert not passed(rotation.claim_rotation_boundary(bad, config()))  # fails at 0.3, within the claim's range
+    assert not passed(rotation.claim_rotation(rotation_tables(exponent=2.0), config()))  # quadratic growth
+    never = rotation.claim_rotation_boundary(rotation_tables(shift_at_07=0.0), config())
+    assert never.measured == 0.7 and passed(never) and "never fails" in never.metric
 
 
 def t3(two_layer, rrr, linear):
-    values = {"two_layer": two_layer, "rrr": rrr, "linear": linear, "ridge": 14.0, "least_squares": 20.0,
-              "teacher": 10.0}  # fmt: skip
-    return {"T3": pd.DataFrame([{"dataset": "s0", **values}, {"dataset": "mean", **values}, {"dataset": "std"}])}
+    values = {
+        "two_layer": two_layer,
+        "rrr": rrr,
+        "linear": linear,
+        "ridge": 14.0,
+        "rr_ridge": 12.0,
+        "least_squares": 20.0,
+        "teacher": 10.0,
+    }
+    rows = [{"dataset": "s0", **values}, {"dataset": "s1", **values, "two_layer": 11.0}]
+    return {"T3": pd.DataFrame([*rows, {"dataset": "mean", **values}, {"dataset": "std"}])}
 
 
-def test_claim_generalization():
-    cfg = config(generalization_rel_gap=0.05)
-    row = generalization.claim_generalization(t3(12.2, 12.0, 15.0), cfg)
-    assert row["passed"] and abs(row["measured"] - 0.2 / 12) < 1e-12
-    assert not generalization.claim_generalization(t3(11.0, 12.0, 15.0), cfg)["passed"]  # 8% apart
-    assert not generalization.claim_generalization(t3(12.2, 12.0, 12.1), cfg)["passed"]  # linear better
+def test_claim_generalization_is_one_sided_per_dataset():
+    m = generalization.claim_generalization(t3(12.5, 12.0, 15.0), config())
+    assert m.measured == 1.0 and passed(m)  # 4.2% above RRR on s0, below it on s1
+    assert generalization.claim_generalization(t3(12.7, 12.0, 15.0), config()).measured == 0.5  # s0 5.8% above
+    assert generalization.claim_generalization(t3(12.2, 12.0, 12.1), config()).measured == 0.5  # s0: linear better

@@ -5,6 +5,7 @@ import pandas as pd
 import pytest
 
 from implicitreg.claims.depth import claim_polynomial_law
+from implicitreg.claims.rows import holds
 
 CONFIG = {"claims": {"depth_slope_rel_error": 0.1}}
 
@@ -20,7 +21,7 @@ def test_claim_polynomial_law_passes_and_fails_on_constructed_tables():
                              "k_flow": k, "rel_error_flow": 0.0, "stage_width": 0.1})  # fmt: skip
     table = pd.DataFrame(rows)
     good = claim_polynomial_law({"depth_transitions": table}, CONFIG)
-    assert good["passed"] and good["measured"] == pytest.approx(0.0, abs=1e-9)
+    assert holds(good.criterion.text, good.measured) and good.measured == pytest.approx(0.0, abs=1e-9)
     log_law = table.assign(k_measured=table["delta"] * 100.0)  # logarithmic growth: slope far from 1 - 2/L
     bad = claim_polynomial_law({"depth_transitions": log_law}, CONFIG)
-    assert not bad["passed"] and bad["measured"] > 0.5
+    assert not holds(bad.criterion.text, bad.measured) and bad.measured > 0.5

@@ -1,91 +1,117 @@
-"""Each claim metric on small tables with a known answer, passing and failing, with the selection of runs that
-the claim's premise makes (step-size bounds of THEORY.md section 5, the analysis's experiment)."""
+"""Claims 1-4, 6, 10 and boundaries 2b, 3b on small tables with a known answer, passing and failing, with the
+selection of runs that each premise makes (THEORY.md sections 4-5, the analysis's experiment)."""
 
 import numpy as np
 import pandas as pd
 
 from implicitreg.claims import sequential
+from implicitreg.claims.rows import holds
 
-DATASETS = {"d": {"lam": [1.0, 1.0, 1.0], "sigma": [2.0, 1.0, 0.5]}}
+SPECTRUM = {"kind": "population", "lam": [1.0, 1.0, 1.0], "sigma": [2.0, 1.0, 0.5]}
+DATASETS = {"d": SPECTRUM, "rot": SPECTRUM | {"epsilon": 0.1}}
+CLAIMS = {"permode_max_rel_deviation": 1e-10, "order_min_predicted_gap": 1, "transition_eta_sigma_max": 0.1,
+          "transition_median_rel_error": 0.02, "start_fraction_max": 0.01, "linear_spread_iterations": 1.0,
+          "linear_spread_fraction": 0.02, "two_layer_spread_factor": 10,
+          "staircase_integer_distance": 0.05}  # fmt: skip
 
 
-def config(analyses=None, **claims):
-    return {"claims": claims, "analyses": analyses or {}, "datasets": DATASETS}
+def config(**analyses):
+    return {"claims": CLAIMS, "analyses": {k: {"experiment": v} for k, v in analyses.items()}, "datasets": DATASETS}
+
+
+def passed(m) -> bool:
+    return holds(m.criterion.text, m.measured)
 
 
 def runs_table(rows):
-    cols = ["run_id", "experiment", "dataset", "model", "init", "eta", "delta"]
-    return pd.DataFrame(rows, columns=cols)
+    return pd.DataFrame(rows, columns=["run_id", "experiment", "dataset", "model", "init", "eta", "delta"])
 
 
-def transitions_table(run_id, ks, sigma=(2.0, 1.0, 0.5), k_pred=None):
-    k_pred = ks if k_pred is None else k_pred
-    return pd.DataFrame(
-        {"run_id": run_id, "component": [1, 2, 3], "sigma": sigma, "lambda": 1.0, "k_measured": ks,
-         "k_predicted": k_pred, "rel_error": np.abs(np.array(ks) - k_pred) / np.array(k_pred)}
-    )  # fmt: skip
+def transitions_table(run_id, ks, k_pred=None, sigma=(2.0, 1.0, 0.5), lam=1.0):
+    k_pred = np.asarray(ks, float) if k_pred is None else np.asarray(k_pred, float)
+    rel_error = np.abs(np.array(ks) - k_pred) / k_pred
+    return pd.DataFrame({"run_id": run_id, "component": [1, 2, 3][: len(ks)], "sigma": sigma[: len(ks)],
+                         "lambda": lam, "k_measured": ks, "k_predicted": k_pred, "rel_error": rel_error})  # fmt: skip
+
+
+def two_layer(rid, eta=0.1, delta=10, dataset="d", experiment="e"):
+    return (rid, experiment, dataset, "two_layer", "aligned", eta, delta)
 
 
 def test_permode_claim_fails_above_tolerance_and_counts_stable_runs_only():
     # lam constant: the whole-network bound is eta sigma_1 < 1, i.e. eta < 0.5 here
-    runs = runs_table(
-        [(rid, "e", "d", "two_layer", "aligned", eta, 10) for rid, eta in (("a", 0.1), ("b", 0.1), ("c", 0.6))]
-    )
-    cfg = config(permode_max_rel_deviation=1e-10)
+    runs = runs_table([two_layer("a"), two_layer("b"), two_layer("c", eta=0.6)])
     ok = sequential.claim_permode(
         {"runs": runs, "permode": pd.DataFrame({"run_id": ["a", "b", "c"], "max_rel_deviation": [1e-15, 3e-14, 1.0]})},
-        cfg,
+        config(),
     )
-    assert ok["passed"] and ok["measured"] == 3e-14 and "over 2 aligned runs" in ok["metric"]
+    assert passed(ok) and ok.measured == 3e-14 and "over 2 aligned runs" in ok.metric
+    assert ok.criterion.text == "measured <= 1e-10"
     bad = sequential.claim_permode(
-        {"runs": runs, "permode": pd.DataFrame({"run_id": ["a", "b"], "max_rel_deviation": [1e-15, 3e-9]})}, cfg
+        {"runs": runs, "permode": pd.DataFrame({"run_id": ["a", "b"], "max_rel_deviation": [1e-15, 3e-9]})}, config()
     )
-    assert not bad["passed"] and bad["measured"] == 3e-9
+    assert not passed(bad) and bad.measured == 3e-9
 
 
-def test_order_claim_counts_runs_out_of_order_in_the_monotone_regime():
-    runs = runs_table(
-        [(rid, "e", "d", "two_layer", "aligned", eta, 10) for rid, eta in (("a", 0.1), ("b", 0.1), ("c", 0.3))]
-    )
-    t = pd.concat([transitions_table("a", [10, 20, 40]), transitions_table("b", [10, 50, 40]),
-                   transitions_table("c", [10, 50, 40])])  # fmt: skip
-    row = sequential.claim_order({"runs": runs, "transitions": t}, config())
-    assert row["measured"] == 0.5 and not row["passed"]  # c: eta sigma_1 = 0.6 > 1/2 is not counted
-    row = sequential.claim_order({"runs": runs.iloc[:1], "transitions": t[t["run_id"] == "a"]}, config())
-    assert row["measured"] == 1.0 and row["passed"]
-    missing = t[(t["run_id"] == "a") & (t["component"] < 3)]
-    assert sequential.claim_order({"runs": runs.iloc[:1], "transitions": missing}, config())["measured"] == 0.0
+def test_order_claim_counts_separated_runs_and_the_boundary_explains_the_rest():
+    runs = runs_table([two_layer("a"), two_layer("b"), two_layer("c", eta=0.3), two_layer("r", dataset="rot"),
+                       two_layer("s"), two_layer("u")])  # fmt: skip
+    t = pd.concat(
+        [
+            transitions_table("a", [10, 20, 40]),
+            transitions_table("b", [10, 50, 40], k_pred=[10, 20, 40]),
+            transitions_table("c", [10, 50, 40]),
+            transitions_table("r", [10, 50, 40]),
+            transitions_table("s", [10, 30, 29], k_pred=[10, 30, 30.5]),  # within one iteration: 2b
+            transitions_table("u", [20, 10, 40], k_pred=[20, 10, 40]),
+        ]
+    )  # predicted inverted: 2b
+    tables = {"runs": runs, "transitions": t}
+    # c: eta sigma_1 = 0.6 > 1/2 and r: a rotated dataset are outside the premise
+    order = sequential.claim_order(tables, config())
+    assert order.measured == 0.5 and not passed(order) and "(1 of 2;" in order.metric
+    boundary = sequential.claim_order_boundary(tables, config())
+    assert boundary.measured == 2 / 3 and not passed(boundary)  # b is out of order with separated predictions
+    tables = {"runs": runs[runs["run_id"] != "b"], "transitions": t[t["run_id"] != "b"]}
+    assert passed(sequential.claim_order(tables, config()))
+    assert passed(sequential.claim_order_boundary(tables, config()))
 
 
-def test_transition_error_claim_uses_the_median_within_the_step_size_range():
-    runs = runs_table(
-        [("a", "e", "d", "two_layer", "aligned", 0.05, 10), ("z", "other", "d", "two_layer", "aligned", 0.05, 10)]
-    )
-    t = pd.concat([transitions_table("a", [101, 206, 500], k_pred=np.array([100.0, 200.0, 400.0])),
-                   transitions_table("z", [500, 500, 500], k_pred=np.array([100.0, 200.0, 400.0]))])  # fmt: skip
-    analyses = {"transitions": {"experiment": "e"}}
-    row = sequential.claim_transition_error(
-        {"runs": runs, "transitions": t},
-        config(analyses, transition_eta_sigma_max=0.1, transition_median_rel_error=0.02),
-    )  # eta sigma = 0.1, 0.05, 0.025: all included; run z belongs to another experiment
-    assert np.isclose(row["measured"], 0.03) and not row["passed"]
-    row = sequential.claim_transition_error(
-        {"runs": runs, "transitions": t},
-        config(analyses, transition_eta_sigma_max=0.06, transition_median_rel_error=0.02),
-    )  # first excluded: median of 0.03, 0.25
-    assert np.isclose(row["measured"], 0.14)
+def test_transition_error_claim_uses_the_median_within_the_step_size_and_start_range():
+    runs = runs_table([two_layer("a", eta=0.05), two_layer("z", eta=0.05, experiment="other"),
+                       two_layer("s", eta=0.05, delta=1)])  # fmt: skip
+    t = pd.concat([transitions_table("a", [101, 206, 500], k_pred=[100.0, 200.0, 400.0]),
+                   transitions_table("z", [500, 500, 500], k_pred=[100.0, 200.0, 400.0]),
+                   transitions_table("s", [500, 500, 500], k_pred=[100.0, 200.0, 400.0])])  # fmt: skip
+    tables = {"runs": runs, "transitions": t}
+    m = sequential.claim_transition_error(tables, config(transitions="e"))
+    # eta sigma = 0.1, 0.05, 0.025: all of a; z is another experiment; s starts at e^-1 (37%) of its targets
+    assert np.isclose(m.measured, 0.03) and not passed(m)
+    narrow = {"claims": CLAIMS | {"transition_eta_sigma_max": 0.06}} | {
+        k: v for k, v in config(transitions="e").items() if k != "claims"
+    }
+    assert np.isclose(sequential.claim_transition_error(tables, narrow).measured, 0.14)  # median of 0.03, 0.25
+    boundary = sequential.claim_transition_boundary(tables, config(transitions="e"))
+    assert boundary.measured > 0 and passed(boundary)  # s: larger start, larger errors
 
 
-def test_linear_delta_claim_measures_spread_minus_allowance():
-    runs = runs_table([(f"r{d}", "e", "d", "linear", "aligned", 0.1, d) for d in (10, 20, 30)])
-    t = pd.concat([transitions_table(f"r{d}", [100, 200, 300 + d // 10]) for d in (10, 20, 30)])
-    cfg = config({"transitions": {"experiment": "e"}}, linear_spread_iterations=1.0, linear_spread_fraction=0.02)
-    row = sequential.claim_linear_delta({"runs": runs, "transitions": t}, cfg)
-    # spread - 0.02 median: component 1: 0 - 2 = -2; component 2: 0 - 4; component 3: 2 - 6.04
-    assert np.isclose(row["measured"], -2.0) and row["passed"]
-    t.loc[(t["run_id"] == "r30") & (t["component"] == 1), "k_measured"] = 110
-    row = sequential.claim_linear_delta({"runs": runs, "transitions": t}, cfg)
-    assert np.isclose(row["measured"], 10 - 2.0) and not row["passed"]
+def test_linear_delta_claim_needs_bounded_linear_and_growing_two_layer_transitions():
+    deltas = (10, 20, 30)
+    runs = runs_table([(f"l{d}", "e", "d", "linear", "aligned", 0.1, d) for d in deltas]
+                      + [two_layer(f"t{d}", delta=d) for d in deltas])  # fmt: skip
+    lin = [transitions_table(f"l{d}", [100, 200, 300 + d // 10]) for d in deltas]
+    two = [transitions_table(f"t{d}", [10 * d, 20 * d, 40 * d]) for d in deltas]
+    tables = {"runs": runs, "transitions": pd.concat(lin + two)}
+    m = sequential.claim_linear_delta(tables, config(transitions="e"))
+    # linear: spread - 0.02 median <= 1 in every component; two-layer spreads 200, 400, 800 >= 10 x (1 + 0.02 median)
+    assert m.measured == 1.0 and passed(m)
+    t = tables["transitions"]
+    t.loc[(t["run_id"] == "l30") & (t["component"] == 1), "k_measured"] = 110  # component 1 spreads by 10
+    m = sequential.claim_linear_delta(tables, config(transitions="e"))
+    assert np.isclose(m.measured, 2 / 3) and not passed(m)
+    t.loc[(t["run_id"] == "l30") & (t["component"] == 1), "k_measured"] = 100
+    t.loc[t["run_id"].str.startswith("t"), "k_measured"] = 5  # two-layer no longer grows with delta
+    assert sequential.claim_linear_delta(tables, config(transitions="e")).measured == 0.0
 
 
 def test_staircase_claim_reads_the_trace_norm_between_transitions():
@@ -97,8 +123,8 @@ def test_staircase_claim_reads_the_trace_norm_between_transitions():
     comps = pd.DataFrame({"run_id": "s", "step": np.repeat(steps, 2), "component": np.tile([1, 2], steps.size),
                           "value": w.ravel(), "target": 1.0})  # fmt: skip
     trans = transitions_table("s", [1500, 3000, 9000], sigma=(1.0, 0.5, 0.25)).iloc[:2]
-    cfg = config({"staircase": {"experiment": "f1"}}, staircase_integer_distance=0.05)
-    row = sequential.claim_staircase({"runs": runs, "components": comps, "transitions": trans}, cfg)
-    assert row["passed"] and row["measured"] < 0.01
+    m = sequential.claim_staircase({"runs": runs, "components": comps, "transitions": trans}, config(staircase="f1"))
+    assert passed(m) and m.measured < 0.01
     comps["value"] += 0.1
-    assert not sequential.claim_staircase({"runs": runs, "components": comps, "transitions": trans}, cfg)["passed"]
+    assert not passed(sequential.claim_staircase({"runs": runs, "components": comps, "transitions": trans},
+                                                 config(staircase="f1")))  # fmt: skip

@@ -5,6 +5,7 @@ import pandas as pd
 import pytest
 
 from implicitreg.claims import path as claims_path
+from implicitreg.claims.rows import holds
 from implicitreg.data import seeds, spectra
 from implicitreg.data.spectra import orders_agree
 from implicitreg.linear import metrics, rrr, theory
@@ -98,7 +99,8 @@ def test_recursion_visits_every_rrr_solution_when_orders_agree():
 def claim(measure, t2, spectrum, tol=0.05):
     """Claim 7 or 8 on table T2, every dataset of which has ``spectrum = (lam, sigma)``."""
     datasets = {ds: {"lam": list(spectrum[0]), "sigma": list(spectrum[1])} for ds in t2["dataset"].unique()}
-    return measure({"T2": t2}, {"claims": {"rrr_path_distance": tol}, "datasets": datasets})
+    m = measure({"T2": t2}, {"claims": {"rrr_path_distance": tol}, "datasets": datasets})
+    return {"measured": m.measured, "passed": holds(m.criterion.text, m.measured)}
 
 
 def t2_table(**overrides):

@@ -5,6 +5,7 @@ import pandas as pd
 import pytest
 
 from implicitreg.claims import path as claims_path
+from implicitreg.claims.rows import holds
 from implicitreg.linear import theory
 from implicitreg.tables import staircase_distance as vanishing
 
@@ -88,16 +89,16 @@ def test_distance_table_reads_the_components_table():
 
 
 def vanishing_claim(distances):
-    return claims_path.claim_vanishing(
-        {"staircase_limit": distances}, {"claims": {"staircase_distance_max_ratio": 1.0}}
-    )
+    m = claims_path.claim_vanishing({"staircase_limit": distances}, {"claims": {"staircase_slope_tolerance": 0.1}})
+    return m.measured, holds(m.criterion.text, m.measured)
 
 
-def test_vanishing_claim_needs_strict_decrease():
-    frame = pd.DataFrame({"dataset": "d", "delta": [2.0, 5.0, 10.0], "distance": [0.2, 0.1, 0.05]})
-    row = vanishing_claim(frame)
-    assert row["passed"] and row["measured"] == pytest.approx(0.5)
-    frame.loc[2, "distance"] = 0.12
-    row = vanishing_claim(frame)
-    assert not row["passed"] and row["measured"] == pytest.approx(1.2)
-    assert not vanishing_claim(frame.iloc[:1])["passed"]
+def test_vanishing_claim_needs_the_rate_one_over_delta():
+    delta = np.array([2.0, 5.0, 10.0, 20.0, 40.0])
+    frame = pd.DataFrame({"dataset": "d", "delta": delta, "distance": 0.5 / delta})
+    measured, ok = vanishing_claim(frame)
+    assert ok and measured == pytest.approx(-1.0)
+    frame["distance"] = 0.5 / delta**0.7  # converges, but too slowly
+    measured, ok = vanishing_claim(frame)
+    assert not ok and measured == pytest.approx(-0.7)
+    assert not vanishing_claim(frame.iloc[:2])[1]  # fewer than three delta: nothing measured

@@ -40,17 +40,20 @@ def test_ridge_path_limits_and_closed_form():
 def test_t3_picks_the_best_of_each_method():
     rows = []
     for ds, shift in (("a", 0.0), ("b", 1.0)):
-        rows += [(ds, "two_layer", k, r + shift) for k, r in ((0, 5.0), (10, 2.0), (20, 3.0))]
-        rows += [(ds, "linear", k, r + shift) for k, r in ((0, 5.0), (10, 4.0))]
-        rows += [(ds, "rrr", k, r + shift) for k, r in ((0, 6.0), (1, 2.5), (2, 3.5))]
-        rows += [(ds, "ridge", a, r + shift) for a, r in ((0.1, 3.0), (1.0, 2.8))]
-        rows += [(ds, "teacher", 0.0, 1.0 + shift)]
-    risk = pd.DataFrame(rows, columns=["dataset", "method", "param", "test_risk"])
+        rows += [(ds, "two_layer", k, None, r + shift) for k, r in ((0, 5.0), (10, 2.0), (20, 3.0))]
+        rows += [(ds, "linear", k, None, r + shift) for k, r in ((0, 5.0), (10, 4.0))]
+        rows += [(ds, "rrr", k, k, r + shift) for k, r in ((0, 6.0), (1, 2.5), (2, 3.5))]
+        rows += [(ds, "ridge", a, None, r + shift) for a, r in ((0.1, 3.0), (1.0, 2.8))]
+        rows += [(ds, "rr_ridge", a, k, r + shift) for a, k, r in ((0.1, 1, 2.6), (0.1, 2, 2.4), (1.0, 1, 2.7))]
+        rows += [(ds, "teacher", 0.0, None, 1.0 + shift)]
+    risk = pd.DataFrame(rows, columns=["dataset", "method", "param", "rank", "test_risk"])
+    risk["rank"] = risk["rank"].astype("Int64")
     t3 = generalization.t3_table(risk).set_index("dataset")
     assert list(t3.columns) == generalization.T3_COLUMNS[1:]
     assert t3.loc["a", "two_layer"] == 2.0 and t3.loc["a", "two_layer_step"] == 10
     assert t3.loc["b", "rrr"] == 3.5 and t3.loc["b", "rrr_rank"] == 1
     assert t3.loc["a", "least_squares"] == 3.5  # RRR at full rank
     assert t3.loc["a", "ridge_alpha"] == 1.0
+    assert t3.loc["a", "rr_ridge"] == 2.4 and t3.loc["a", "rr_ridge_rank"] == 2 and t3.loc["a", "rr_ridge_alpha"] == 0.1
     assert t3.loc["mean", "two_layer"] == 2.5 and t3.loc["std", "two_layer"] == pytest.approx(np.sqrt(0.5))
     assert t3.loc["mean", "teacher"] == 1.5

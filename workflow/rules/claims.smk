@@ -26,7 +26,11 @@ rule claims:
         ENV
     threads: 1
     params:
-        config={k: config[k] for k in ("datasets", "analyses", "claims")},
+        config={
+            k: config[k]
+            for k in ("datasets", "dmf_experiments", "analyses", "claims")
+            if k in config
+        },
     script:
         "../scripts/evaluate_claims.py"
 

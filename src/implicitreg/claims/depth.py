@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from implicitreg.claims.rows import row
+from implicitreg.claims.rows import Measurement, at_most
 from implicitreg.tables.depth_transitions import slopes
 
 
-def claim_polynomial_law(tables: dict, config: dict) -> dict:
+def claim_polynomial_law(tables: dict, config: dict) -> Measurement:
     """Claim 13: for ``L >= 3`` the slope of ``ln k`` on ``delta`` is ``1 - 2/L`` within relative ``tol``."""
     table, tol = tables["depth_transitions"], config["claims"]["depth_slope_rel_error"]
     s = slopes(table)
@@ -19,6 +19,4 @@ def claim_polynomial_law(tables: dict, config: dict) -> dict:
     metric = (f"max over {len(s)} (depth >= 3, component) of |slope of ln k_measured on delta / (1 - 2/L) - 1| "
               f"over {table['delta'].nunique()} delta; median rel_error against the exact flow half-crossing "
               f"{median_flow:.3g}")  # fmt: skip
-    statement = "Transition iterations of depth L >= 3 grow like e^{delta (1 - 2/L)} (polynomial law, section 4)"
-    passed = bool(measured <= tol)
-    return row(13, "beyond", statement, metric, measured, 0.0, tol, passed, "F9, depth_transitions.csv")
+    return Measurement(measured, metric, at_most(tol))

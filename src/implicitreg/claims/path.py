@@ -10,52 +10,42 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from implicitreg.claims.rows import row
+from implicitreg.claims.rows import Measurement, at_most, equals, g, within
 from implicitreg.data.spectra import orders_agree
 
 
-def _datasets(t2: pd.DataFrame) -> list[str]:
-    return sorted(t2["dataset"].unique())
+def _datasets(t2: pd.DataFrame, config: dict, agree: bool) -> list[str]:
+    specs = config["datasets"]
+    return [ds for ds in sorted(t2["dataset"].unique()) if orders_agree(specs[ds]["lam"], specs[ds]["sigma"]) == agree]
 
 
-def claim_vanishing(tables: dict, config: dict) -> dict:
-    """Claim 5: the distance to the staircase limit decreases strictly in ``delta``.
-
-    Measured: the largest ratio ``D(delta_{n+1}) / D(delta_n)`` of consecutive distances over the sorted ``delta``
-    grid of each dataset; passes iff it is below ``max_ratio`` (1 for "strictly decreasing") and the grid has at
-    least two ``delta``.
-    """
-    distances, max_ratio = tables["staircase_limit"], config["claims"]["staircase_distance_max_ratio"]
-    ratios = []
-    for _, g in distances.sort_values(["dataset", "delta"]).groupby("dataset", sort=True):
-        d = g["distance"].to_numpy()
-        ratios.extend(d[1:] / d[:-1])
-    ok = len(ratios) > 0
-    measured = max(ratios) if ok else np.nan
-    deltas = ", ".join(f"{v:g}" for v in sorted(distances["delta"].unique()))
-    values = ", ".join(f"{v:.3g}" for v in distances.sort_values("delta")["distance"])
-    metric = (
-        f"max ratio of consecutive distances D(delta_n+1)/D(delta_n), delta = {deltas}; D = mean |w_i/target_i - "
-        f"1[t >= tau_i]| over the rescaled-time grid (D = {values})"
-    )
-    statement = "Rescaled two-layer trajectories w_i(delta t / eta) converge to the staircase as delta grows"
-    return row(5, "G19", statement, metric, measured, 1.0, max_ratio, bool(ok and measured < max_ratio),
-               "F4, staircase_limit.csv")  # fmt: skip
+def claim_vanishing(tables: dict, config: dict) -> Measurement:
+    """Claim 5: the distance ``D`` to the staircase falls like ``1/delta``: the least-squares slope of ``ln D`` on
+    ``ln delta`` over the three largest ``delta`` of each dataset (the worst dataset) is -1 within the tolerance."""
+    distances = tables["staircase_limit"]
+    slopes = []
+    for _, d in distances.sort_values(["dataset", "delta"]).groupby("dataset", sort=True):
+        d = d.tail(3)
+        if len(d) == 3:
+            slopes.append(np.polyfit(np.log(d["delta"]), np.log(d["distance"]), 1)[0])
+    measured = max(slopes, key=lambda s: abs(s + 1.0)) if slopes else np.nan
+    d = distances.sort_values("delta")
+    metric = (f"slope of ln D on ln delta over the three largest delta, {len(slopes)} dataset(s); D = mean "
+              f"|w_i/target_i - 1[t >= tau_i]| over the rescaled-time grid: D = {g(d['distance'])} at delta = "
+              f"{g(d['delta'])}")  # fmt: skip
+    return Measurement(measured, metric, within(-1.0, config["claims"]["staircase_slope_tolerance"]))
 
 
-def claim_rrr_agree(tables: dict, config: dict) -> dict:
-    """Claim 7: on datasets whose orders of ``sigma_i`` and ``sigma_i/sqrt(lam_i)`` agree, the path passes within
-    ``tol`` (relative Frobenius distance) of every RRR solution ``W_1..W_m``. Measured: the largest minimum."""
-    t2, tol = tables["T2"], config["claims"]["rrr_path_distance"]
-    agree = [ds for ds in _datasets(t2) if orders_agree(config["datasets"][ds]["lam"], config["datasets"][ds]["sigma"])]
+def claim_rrr_agree(tables: dict, config: dict) -> Measurement:
+    """Claim 7: on datasets whose orders of ``sigma_i`` and ``sigma_i/sqrt(lam_i)`` agree, the largest over
+    ``W_1..W_m`` of the path's minimum relative Frobenius distance to ``W_j``."""
+    t2 = tables["T2"]
+    agree = _datasets(t2, config, True)
     t = t2[t2["dataset"].isin(agree)]
     measured = t["rrr_min_distance"].max() if len(t) else np.nan
-    metric = (
-        f"max over {len(t)} RRR solutions W_j ({', '.join(agree)}) of min_k ||W(k) - W_j||_F / ||W_j||_F "
-        "along the two-layer GD path"
-    )
-    statement = "When the orders of sigma_i and sigma_i/sqrt(lam_i) agree, the GD path visits every RRR solution"
-    return row(7, "G19", statement, metric, measured, 0.0, tol, bool(len(t) and measured <= tol), "F5, T2")
+    metric = (f"max over {len(t)} RRR solutions W_j ({', '.join(agree)}) of min_k ||W(k) - W_j||_F / ||W_j||_F "
+              "along the two-layer GD path")  # fmt: skip
+    return Measurement(measured, metric, at_most(config["claims"]["rrr_path_distance"]))
 
 
 def plateau_verdicts(t2: pd.DataFrame, tol: float) -> pd.Series:
@@ -68,17 +58,13 @@ def plateau_verdicts(t2: pd.DataFrame, tol: float) -> pd.Series:
     return at_top & nearest & far
 
 
-def claim_rrr_mismatch(tables: dict, config: dict) -> dict:
-    """Claim 8: on datasets whose orders differ, the plateaus are the top-j-by-sigma maps ``P_j``, not RRR's ``W_j``.
-
-    Measured: the fraction of plateaus ``j = 1..m`` that satisfy ``plateau_verdicts``; passes iff all do.
-    """
+def claim_rrr_mismatch(tables: dict, config: dict) -> Measurement:
+    """Claim 8: on datasets whose orders differ, the fraction of plateaus ``j = 1..m`` that are the top-j-by-sigma
+    maps ``P_j`` and not RRR's ``W_j`` (``plateau_verdicts``)."""
     t2, tol = tables["T2"], config["claims"]["rrr_path_distance"]
-    specs = config["datasets"]
-    mismatch = [ds for ds in _datasets(t2) if not orders_agree(specs[ds]["lam"], specs[ds]["sigma"])]
+    mismatch = _datasets(t2, config, False)
     t = t2[t2["dataset"].isin(mismatch)]
     ok = plateau_verdicts(t, tol)
-    measured = ok.mean() if len(t) else np.nan
     differ = t[~t["top_sigma_equals_rrr"].astype(bool)]
     metric = (
         f"fraction of {len(t)} plateaus ({', '.join(mismatch)}) within {tol:g} of P_j and nearer it than W_j, with "
@@ -86,5 +72,4 @@ def claim_rrr_mismatch(tables: dict, config: dict) -> dict:
         f"{t['plateau_to_top_sigma'].max():.3g}; min path distance to the {len(differ)} differing W_j "
         f"{differ['rrr_min_distance'].min():.3g})"
     )
-    statement = "When the orders differ, the GD plateaus are the top-k-by-sigma maps, not the RRR solutions"
-    return row(8, "beyond", statement, metric, measured, 1.0, tol, bool(len(t) and measured >= 1.0), "F5, T2")
+    return Measurement(ok.mean() if len(t) else np.nan, metric, equals(1))

@@ -78,10 +78,12 @@ TABLES: dict[str, Table] = dict([
        "F6: every step-size run classified from its trajectory against the boundaries of THEORY.md section 5"),
     _t("rotation", "results/tables/rotation_deviation.csv", "run_id dataset model epsilon commutator deviation",
        "rotation", "F7b: deviation from the aligned prediction and normalized commutator, per run"),
-    _t("test_risk", "results/tables/test_risk.csv", "dataset method param test_risk", "generalization",
-       "F8: test risk along the GD paths (iteration), RRR (rank), ridge (alpha), teacher"),
+    _t("test_risk", "results/tables/test_risk.csv", "dataset method param rank test_risk", "generalization",
+       "F8: test risk along the GD paths (param: iteration), RRR (rank), ridge (alpha), reduced-rank ridge "
+       "(rr_ridge: alpha and rank), teacher"),
     _t("T3", "results/tables/T3_generalization.csv",
-       "dataset two_layer linear rrr ridge least_squares teacher two_layer_step linear_step rrr_rank ridge_alpha",
+       "dataset two_layer linear rrr ridge rr_ridge least_squares teacher two_layer_step linear_step rrr_rank "
+       "ridge_alpha rr_ridge_rank rr_ridge_alpha",
        "generalization", "table T3: best test risk of each method per dataset, then mean and std rows"),
     _t("depth_transitions", "results/tables/depth_transitions.csv",
        "run_id dataset depth eta delta component sigma lambda k_measured k_predicted k_flow rel_error_flow "
@@ -101,8 +103,9 @@ TABLES: dict[str, Table] = dict([
        "experiment task depth alpha rank runs stages_min stages_max exact_fraction", "dmf",
        "table T4: stages detected against rank per (experiment, depth, alpha)"),
     _t("claims", "results/tables/claims.csv",
-       "claim_id source statement metric measured expected tolerance passed evidence", None,
-       "every claim, measured from the tables above"),
+       "claim_id source kind statement scope metric measured criterion expected tolerance passed evidence", None,
+       "every claim (kind paper, derived or boundary) under its premise (scope), measured from the tables above; "
+       "passed is criterion evaluated on measured"),
 ])  # fmt: skip
 
 

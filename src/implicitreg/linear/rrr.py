@@ -47,3 +47,17 @@ def rrr_solutions(Sigma_x, Sigma_xy) -> tuple[np.ndarray, np.ndarray]:
     Ws = np.stack([rrr_solution(Sigma_x, Sigma_xy, k) for k in range(m + 1)])
     tail = np.concatenate([np.cumsum((s**2)[::-1])[::-1], [0.0]])
     return Ws, 0.5 * tail
+
+
+def reduced_rank_ridge(Sigma_x, Sigma_xy, alpha: float, ranks) -> np.ndarray:
+    """Reduced-rank ridge regression (Mukherjee and Zhu 2011: RRR on the ridge-augmented data) for every rank.
+
+    ``W_k(alpha) = W_alpha V_k V_k^T`` with ``W_alpha = (Sigma_x + alpha I)^{-1} Sigma_xy`` and ``V_k`` the top-k
+    eigenvectors of ``Sigma_xy^T (Sigma_x + alpha I)^{-1} Sigma_xy``; at ``alpha = 0`` it is RRR's ``W_k``.
+    Returns shape ``(len(ranks), d, p)``.
+    """
+    Sigma_x, Sigma_xy = np.asarray(Sigma_x, float), np.asarray(Sigma_xy, float)
+    W = np.linalg.solve(Sigma_x + alpha * np.eye(Sigma_x.shape[0]), Sigma_xy)
+    evals, evecs = np.linalg.eigh(Sigma_xy.T @ W)
+    V = evecs[:, ::-1]
+    return np.stack([W @ V[:, :k] @ V[:, :k].T for k in ranks])

@@ -57,12 +57,13 @@ def trajectory_measures(steps, values, targets) -> dict:
 
 
 def classify(status: str, measures: dict, rtol: float, final_tol: float = 1e-6) -> str:
-    """``diverged`` (status), ``failed`` (not converged, or converged away from the targets), else
-    ``monotone`` if no component overshoots or decreases by more than ``rtol`` (in units of its target),
-    else ``oscillating``."""
+    """``diverged`` (status), ``failed`` (ends farther than ``final_tol`` from a target, in units of it: cycles, chaos,
+    a wrong limit), else ``monotone`` if no component overshoots or decreases by more than ``rtol``, else
+    ``oscillating``. A run that ends at its targets has converged, whether it stopped on the gradient tolerance or
+    ran on to ``max_steps`` (``tol: 0``, to see whether it leaves the aligned path)."""
     if status == "diverged":
         return "diverged"
-    if status != "converged" or measures["final_error"] > final_tol:
+    if measures["final_error"] > final_tol:
         return "failed"
     if measures["overshoot"] <= rtol and measures["max_decrease"] <= rtol:
         return "monotone"

@@ -11,8 +11,9 @@ import pandas as pd
 from implicitreg.data import spectra
 from implicitreg.io import files
 from implicitreg.io.contract import TABLES
+from implicitreg.linear.rrr import reduced_rank_ridge
 
-METHODS = ("two_layer", "linear", "rrr", "ridge")
+METHODS = ("two_layer", "linear", "rrr", "ridge", "rr_ridge")
 T3_COLUMNS = list(TABLES["T3"].columns)
 
 
@@ -47,7 +48,8 @@ def t3_table(risk: pd.DataFrame) -> pd.DataFrame:
     """T3: best (oracle, on the test set) risk of each method per dataset, then ``mean`` and ``std`` rows.
 
     ``least_squares`` is RRR at full rank (no regularization), ``teacher`` the risk of the data's
-    own teacher (the noise floor); ``*_step``, ``rrr_rank``, ``ridge_alpha`` say where the best is.
+    own teacher (the noise floor); ``rr_ridge`` reduced-rank ridge at its best rank and penalty; ``*_step``,
+    ``*_rank``, ``*_alpha`` say where each best is.
     """
     best = best_rows(risk[risk["method"].isin(METHODS)])
     wide = best.pivot(index="dataset", columns="method", values="test_risk")
@@ -55,9 +57,11 @@ def t3_table(risk: pd.DataFrame) -> pd.DataFrame:
     rrr = risk[risk["method"] == "rrr"]
     full = rrr.loc[rrr.groupby("dataset")["param"].idxmax().to_numpy()].set_index("dataset")["test_risk"]
     teacher = risk[risk["method"] == "teacher"].set_index("dataset")["test_risk"]
+    rank = best.pivot(index="dataset", columns="method", values="rank")
     t3 = wide.assign(least_squares=full, teacher=teacher, two_layer_step=at["two_layer"], linear_step=at["linear"],
-                     rrr_rank=at["rrr"], ridge_alpha=at["ridge"]).reset_index()  # fmt: skip
-    values = ["two_layer", "linear", "rrr", "ridge", "least_squares", "teacher"]
+                     rrr_rank=at["rrr"], ridge_alpha=at["ridge"], rr_ridge_rank=rank["rr_ridge"],
+                     rr_ridge_alpha=at["rr_ridge"]).reset_index()  # fmt: skip
+    values = ["two_layer", "linear", "rrr", "ridge", "rr_ridge", "least_squares", "teacher"]
     summary = pd.DataFrame(
         [{"dataset": "mean", **t3[values].mean().to_dict()}, {"dataset": "std", **t3[values].std(ddof=1).to_dict()}]
     )
@@ -65,20 +69,25 @@ def t3_table(risk: pd.DataFrame) -> pd.DataFrame:
 
 
 def risk_frame(dataset: str, samples: dict, paths: dict, rrr_W, alphas) -> pd.DataFrame:
-    """Tidy ``dataset, method, param, test_risk`` for one dataset.
+    """Tidy ``dataset, method, param, rank, test_risk`` for one dataset.
 
     ``samples`` holds ``X_test, Y_test`` and the teacher ``W_teacher``; ``paths[model] = (steps, W)``
-    are logged GD paths (``param`` = iteration); ``rrr_W[k]`` the rank-``k`` RRR solutions
-    (``param`` = rank); the ridge path over ``alphas`` is fitted on ``samples["Sigma_x"], ["Sigma_xy"]``.
+    are logged GD paths (``param`` = iteration); ``rrr_W[k]`` the rank-``k`` RRR solutions (``param`` = ``rank``
+    = k); the ridge path (``param`` = alpha) and reduced-rank ridge (``param`` = alpha, ``rank``) over ``alphas`` are
+    fitted on ``samples["Sigma_x"], ["Sigma_xy"]``.
     """
-    X, Y = samples["X_test"], samples["Y_test"]
-    parts = [(model, steps, test_risk(W, X, Y)) for model, (steps, W) in paths.items()]
-    parts.append(("rrr", np.arange(len(rrr_W)), test_risk(rrr_W, X, Y)))
-    ridge = ridge_path(samples["Sigma_x"], samples["Sigma_xy"], alphas)
-    parts.append(("ridge", np.asarray(alphas), test_risk(ridge, X, Y)))
-    parts.append(("teacher", np.zeros(1), test_risk(samples["W_teacher"][None], X, Y)))
-    frames = [pd.DataFrame({"dataset": dataset, "method": m, "param": np.asarray(p, float), "test_risk": r})
-              for m, p, r in parts]  # fmt: skip
+    X, Y, Sx, Sxy = samples["X_test"], samples["Y_test"], samples["Sigma_x"], samples["Sigma_xy"]
+    ranks = np.arange(1, len(rrr_W))
+    parts = [(model, steps, None, test_risk(W, X, Y)) for model, (steps, W) in paths.items()]
+    parts.append(("rrr", np.arange(len(rrr_W)), np.arange(len(rrr_W)), test_risk(rrr_W, X, Y)))
+    parts.append(("ridge", np.asarray(alphas), None, test_risk(ridge_path(Sx, Sxy, alphas), X, Y)))
+    parts += [("rr_ridge", np.full(ranks.size, a), ranks, test_risk(reduced_rank_ridge(Sx, Sxy, a, ranks), X, Y))
+              for a in alphas]  # fmt: skip
+    parts.append(("teacher", np.zeros(1), None, test_risk(samples["W_teacher"][None], X, Y)))
+    frames = [pd.DataFrame({"dataset": dataset, "method": m, "param": np.asarray(p, float),
+                            "rank": pd.array(np.full(len(r), pd.NA) if k is None else k, dtype="Int64"),
+                            "test_risk": r})
+              for m, p, k, r in parts]  # fmt: skip
     return pd.concat(frames, ignore_index=True)
 
 

@@ -1,0 +1,26 @@
+"""The pass rule of a claims row: criterion texts, and passed is exactly the criterion evaluated on measured."""
+
+import math
+
+import pytest
+
+from implicitreg.claims.rows import above, at_most, equals, holds, within
+
+
+@pytest.mark.parametrize(
+    "criterion,measured,expected",
+    [(at_most(1e-10), 9.8e-13, True), (at_most(1e-10), 2e-10, False), (equals(1), 1.0, True),
+     (equals(1), 0.975, False), (above(0.3), 0.5, True), (above(0.3), 0.3, False), (within(-1.0, 0.1), -0.95, True),
+     (within(-1.0, 0.1), -1.2, False), (at_most(0.05), math.nan, False), (equals(1), math.nan, False)],
+)  # fmt: skip
+def test_criteria_read_as_written(criterion, measured, expected):
+    assert holds(criterion.text, measured) is expected
+
+
+def test_criterion_texts():
+    assert at_most(1e-10).text == "measured <= 1e-10"
+    assert equals(1).text == "measured == 1"
+    assert within(-1.0, 0.1).text == "-1.1 <= measured <= -0.9"
+    assert above(0).text == "measured > 0"
+    with pytest.raises(ValueError, match="not a criterion"):
+        holds("measured is small", 0.0)
