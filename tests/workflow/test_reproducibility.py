@@ -96,12 +96,34 @@ def test_report_holds_every_figure_and_the_claims_with_captions(e2e_workdir, tmp
     proc = run_snakemake(e2e_workdir, "--report", str(report))
     assert proc.returncode == 0, proc.stderr[-3000:]
     html = report.read_text()
-    for name in ("F1_staircase.png", "F2_sequential.png", "F3_transitions.png", "claims.csv"):
+    for name in ("F1_staircase.png", "F2_sequential.png", "F10_dmf.png", "claims.html", "T1.html", "T4.html"):
         assert name in html
-    for caption in ("F1.rst", "F2.rst", "F3.rst", "claims.rst"):
+    for caption in ("F1.rst", "F2.rst", "F3.rst", "claims.rst", "T1.rst", "T3.rst"):
         first = (ROOT / "workflow/report" / caption).read_text().split(".**")[0].lstrip("*")
         assert first in html, caption
+    assert html.index("F1_staircase.png") < html.index("F9_depth.png") < html.index("F10_dmf.png")
     assert not re.search(r"<(script|link|img)[^>]+(src|href)=\"https?://", html), "report needs the network"
+    shown = rendered_page(report)
+    claims = pd.read_csv(e2e_workdir / "results/tables/claims.csv", dtype={"claim_id": str})
+    table = shown[shown.index("Claims") :]  # the claims table on the report's first page, as the browser shows it
+    for row in claims.itertuples():
+        assert f"<td>{row.claim_id}</td>" in table.replace("<p>", "").replace("</p>", "")
+        assert row.criterion.replace("<", "&lt;").replace(">", "&gt;") in table
+
+
+def rendered_page(html_file):
+    """The report's first page as a real browser renders it (headless Chromium's DOM after its scripts ran).
+
+    CI installs Chromium; elsewhere a missing browser skips, unless REQUIRE_CHROMIUM=1 makes it a failure."""
+    browser = shutil.which("chromium") or shutil.which("chromium-browser")
+    if browser is None:
+        if os.environ.get("REQUIRE_CHROMIUM") == "1":
+            pytest.fail("chromium is required (REQUIRE_CHROMIUM=1) but not installed")
+        pytest.skip("chromium not installed (apt-get install chromium)")
+    flags = ["--headless", "--no-sandbox", "--disable-gpu", "--virtual-time-budget=8000", "--dump-dom"]
+    proc = subprocess.run([browser, *flags, f"file://{html_file}"], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    return proc.stdout
 
 
 def test_deliberate_divergence_is_a_recorded_outcome(e2e_workdir):

@@ -7,21 +7,15 @@ import sys
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import ROOT, run_snakemake
+import yaml
+from conftest import ROOT, TINY, run_snakemake
 
+from implicitreg.claims.registry import active
+from implicitreg.claims.rows import holds
+from implicitreg.config.check import validate
+from implicitreg.io import contract
 from implicitreg.io import files as fileio
 from implicitreg.linear import simulate as dynamics
-
-CONTRACT = {
-    "results/tables/runs.csv": ["run_id", "experiment", "dataset", "model", "depth", "width", "eta", "delta",
-                                "init", "seed", "n_steps", "status", "final_loss"],
-    "results/tables/components.parquet": ["run_id", "step", "component", "value", "target"],
-    "results/tables/transition_times.csv": ["run_id", "component", "sigma", "lambda", "k_measured",
-                                            "k_predicted", "rel_error"],
-    "results/tables/rrr.csv": ["dataset", "rank", "loss", "nuclear_norm"],
-    "results/tables/claims.csv": ["claim_id", "source", "statement", "metric", "measured", "expected",
-                                  "tolerance", "passed", "evidence"],
-}  # fmt: skip
 
 
 @pytest.fixture(scope="module")
@@ -33,10 +27,14 @@ def read(path):
     return pd.read_parquet(path) if path.suffix == ".parquet" else pd.read_csv(path)
 
 
-@pytest.mark.parametrize("name", sorted(CONTRACT))
+TINY_CONFIG = validate(yaml.safe_load(TINY.read_text()))
+
+
+@pytest.mark.parametrize("name", contract.active_tables(TINY_CONFIG["analyses"]))
 def test_contract_tables(workdir, name):
-    df = read(workdir / name)
-    assert list(df.columns)[: len(CONTRACT[name])] == CONTRACT[name]
+    """Every table the tiny config makes has exactly the contract's columns (io/contract.py) and rows."""
+    df = contract.read_table(name, workdir / contract.path(name))
+    contract.check_columns(name, df.columns)
     assert len(df) > 0
     optional = ["width", "path_run_id", "path_min_distance", "path_argmin_step"]  # empty where not applicable
     assert not df.drop(columns=optional, errors="ignore").isna().any().any()
@@ -73,12 +71,32 @@ def test_datasets_and_figures_exist(workdir):
             assert (workdir / f"figures/{fig}.{ext}").stat().st_size > 10_000
 
 
-def test_claims_are_measured(workdir):
-    claims = pd.read_csv(workdir / "results/tables/claims.csv")
-    assert {1, 2, 3, 4, 6} <= set(claims["claim_id"])
-    assert claims["claim_id"].is_monotonic_increasing and claims["claim_id"].is_unique
-    assert claims["passed"].dtype == bool
-    assert np.isfinite(claims["measured"]).all()
+def test_claims_are_measured_and_every_verdict_is_its_criterion(workdir):
+    claims = pd.read_csv(workdir / "results/tables/claims.csv", dtype={"claim_id": str})
+    assert list(claims["claim_id"]) == [c.claim_id for c in active(TINY_CONFIG)]
+    assert claims["passed"].dtype == bool and set(claims["kind"]) <= {"paper", "derived", "boundary"}
+    for row in claims.itertuples():
+        assert row.passed == holds(row.criterion, row.measured), row.claim_id
+    assert (workdir / "docs/CLAIMS.md").read_text().count("\n| ") == len(claims) + 1
+
+
+def test_claims_command_prints_every_claim_and_fails_loudly(workdir):
+    table = workdir / "results/tables/claims.csv"
+    proc = subprocess.run([sys.executable, "-m", "implicitreg", "claims", "--table", str(table)],
+                          capture_output=True, text=True)  # fmt: skip
+    claims = pd.read_csv(table, dtype={"claim_id": str})
+    lines = proc.stdout.splitlines()
+    assert len(lines) == len(claims) + 1
+    for line, row in zip(lines, claims.itertuples()):
+        assert line.split()[:3] == [row.claim_id, row.kind, "passed" if row.passed else "FAILED"]
+        assert line.endswith(row.criterion)
+    loud = claims["kind"].isin(["paper", "derived"]) & ~claims["passed"]
+    assert proc.returncode == (1 if loud.any() else 0)
+    good = claims[~loud]
+    good.to_csv(workdir / "claims_passing.csv", index=False)
+    ok = subprocess.run([sys.executable, "-m", "implicitreg", "claims", "--table", str(workdir / "claims_passing.csv")],
+                        capture_output=True, text=True)  # fmt: skip
+    assert ok.returncode == 0, ok.stdout
 
 
 def test_nothing_left_to_do(workdir):

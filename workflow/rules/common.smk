@@ -14,7 +14,8 @@ os.environ.update(
 )
 
 from implicitreg.config import check
-from implicitreg.config.grid import expand_dmf_runs, expand_runs, resolve
+from implicitreg.config.grid import describe_dmf, expand_dmf_runs, expand_runs, resolve
+from implicitreg.data.spectra import describe as describe_dataset
 from implicitreg.io import contract, provenance
 
 # One BLAS thread per job: results do not depend on the core count.
@@ -100,6 +101,20 @@ def report_caption(name):
     return path.read_text()
 
 
+def data_sentence(fig):
+    """The data of figure ``fig`` in numbers, generated from the config for its caption."""
+    parts = []
+    for analysis in FIGURE_SPECS[fig].analyses:
+        for key in ("experiment", "aligned"):
+            name = ANALYSES[analysis].get(key)
+            if name in config["experiments"]:
+                for ds in config["experiments"][name]["datasets"]:
+                    parts.append(describe_dataset(ds, config["datasets"][ds]))
+            elif name in config.get("dmf_experiments", {}):
+                parts.append(describe_dmf(name, config["dmf_experiments"][name]))
+    return "\n\n**Data** (from the config): " + "; ".join(dict.fromkeys(parts)) + "."
+
+
 FIGURE_SPECS = {f.fig: f for f in FIGURES}
 
 
@@ -109,6 +124,12 @@ def figure_inputs(wildcards):
     experiments = [ANALYSES[a]["experiment"] for a in spec.analyses]
     datasets = [f for e in experiments if e in RUNS for f in dataset_files(e)]
     return {t: table(t) for t in spec.tables} | {"datasets": datasets}
+
+
+def figure_paper(fig):
+    """The report subcategory of figure ``fig``: F1-F9 (G19, sorted by name) before F10 (C22)."""
+    dmf = "dmf" in FIGURE_SPECS[fig].analyses
+    return "2. Deep matrix factorization (C22)" if dmf else "1. Linear networks (G19)"
 
 
 def figure_module(fig):
@@ -129,7 +150,19 @@ def workflow_sources():
 def final_targets():
     """Every table, figure and document: the default target, the manifest excepted."""
     figures = [f for spec in FIGURES for f in spec.files()]
-    return [*map(table, TABLES), *figures, contract.CLAIMS_DOC, contract.CONTRACT_DOC]
+    pages = [contract.CLAIMS_RST, contract.CLAIMS_PAGE]
+    pages += [
+        contract.TABLE_PAGE.format(table=t)
+        for t in contract.REPORT_TABLES
+        if t in TABLES
+    ]
+    return [
+        *map(table, TABLES),
+        *figures,
+        *pages,
+        contract.CLAIMS_DOC,
+        contract.CONTRACT_DOC,
+    ]
 
 
 def output_records(wildcards):

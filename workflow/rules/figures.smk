@@ -11,6 +11,7 @@ rule figure:
             "figures/{fig}_{stem}.png",
             caption="../report/figure.rst",
             category="Figures",
+            subcategory=lambda wc: figure_paper(wc.fig),
             labels={"figure": "{fig}", "name": "{stem}"},
         ),
     log:
@@ -28,7 +29,8 @@ rule figure:
         config=lambda wc: {
             "analyses": {a: ANALYSES[a] for a in FIGURE_SPECS[wc.fig].analyses},
             "claims": config["claims"],
+            "dmf_experiments": config.get("dmf_experiments", {}),
         },
-        caption=lambda wc: report_caption(wc.fig),
+        caption=lambda wc: report_caption(wc.fig) + data_sentence(wc.fig),
     script:
         "../scripts/draw_figure.py"

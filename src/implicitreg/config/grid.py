@@ -119,3 +119,11 @@ def check_run_files(paths, runs) -> None:
     for path, run in zip(paths, runs):
         if Path(path).name != f"{run.run_id}.npz":
             raise ValueError(f"output {path} does not match its run {run.run_id}")
+
+
+def describe_dmf(name: str, exp: dict) -> str:
+    """A DMF experiment's targets in numbers, for captions."""
+    ranks = ", ".join(str(r) for r in exp["rank"])
+    s = ", ".join(f"{v:g}" for v in exp["singular_values"])
+    observed = "" if exp["observed"] >= 1 else f", {exp['observed']:.0%} of the entries observed"
+    return f"{name}: {exp['n']} x {exp['n']} targets of rank R = {ranks} with singular values ({s})[:R]{observed}"

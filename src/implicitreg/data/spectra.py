@@ -157,3 +157,19 @@ def orders_agree(lam, sigma) -> bool:
     sigma = np.asarray(sigma, float)
     ratio = sigma / np.sqrt(np.asarray(lam, float)[: sigma.size])
     return bool(np.array_equal(np.argsort(-sigma, kind="stable"), np.argsort(-ratio, kind="stable")))
+
+
+def describe(name: str, spec: dict) -> str:
+    """A dataset's spectra in numbers, for captions: ``name (d x p): lam = (...), sigma = (...)`` and its sampling."""
+
+    def nums(values) -> str:
+        return "(" + ", ".join(f"{v:g}" for v in values) + ")"
+
+    text = f"{name} (d = {spec['d']}, p = {spec['p']}): lam = {nums(spec['lam'])}, sigma = {nums(spec['sigma'])}"
+    if spec.get("epsilon"):
+        text += f", Sigma_xy rotated by epsilon = {spec['epsilon']:g}"
+    if spec["kind"] == "exact_sample":
+        text += f", {spec['n']} samples matching these covariances exactly"
+    if spec["kind"] == "sampled":
+        text += f", {spec['n']} noisy samples (noise {spec['noise']:g}; {spec['n_test']} test samples)"
+    return text

@@ -19,9 +19,10 @@ def sci(x: float) -> str:
     return f"10^{{{e}}}" if abs(m - 1) < 1e-9 else f"{m:g} \\times 10^{{{e}}}"
 
 
-def figure_f10(runs: pd.DataFrame, traj: pd.DataFrame, stages: pd.DataFrame, curv: pd.DataFrame):
+def figure_f10(runs: pd.DataFrame, traj: pd.DataFrame, stages: pd.DataFrame, curv: pd.DataFrame, outside=None):
     """Per depth (columns): (a) loss for R = 1..5, (b) singular values for the largest R with detected stages
-    shaded, (c) ``lambda_min / lambda_max`` at each plateau midpoint and at the end, every run."""
+    shaded, (c) ``lambda_min / lambda_max`` at each plateau midpoint and at the end, every run; ``outside`` (a
+    boolean per run) marks the runs outside the small-initialization premise, whose (alpha, R) each column names."""
     depths = sorted(runs["depth"].unique())
     ranks = sorted(runs["rank"].unique())
     R_max = max(ranks)
@@ -61,6 +62,10 @@ def figure_f10(runs: pd.DataFrame, traj: pd.DataFrame, stages: pd.DataFrame, cur
         ticks = list(range(R_max + 2))
         ax.set_xticks(ticks, [str(i) for i in ticks[:-1]] + ["end"])
         ax.set(xlabel="plateau (values learned)", ylim=(-1.5, 1e-3))
+        if outside is not None:
+            out = runs[outside & (runs["depth"] == N)].drop_duplicates(["alpha", "rank"])
+            text = ", ".join(f"$\\alpha = {sci(a)}$, $R = {r}$" for a, r in zip(out["alpha"], out["rank"]))
+            ax.set_title("outside premise: " + (text or "none"), fontsize=7)
     axes[0, 0].set_ylabel("(a) loss " + r"$\frac{1}{2}\|W - M\|_F^2$")
     axes[1, 0].set_ylabel(f"(b) $\\sigma_r(W)$, $R = {R_max}$")
     axes[2, 0].set_ylabel("(c) " + r"$\lambda_{\min} / \lambda_{\max}$ of the Hessian")
@@ -76,7 +81,11 @@ def figure_f10(runs: pd.DataFrame, traj: pd.DataFrame, stages: pd.DataFrame, cur
 
 
 def draw(tables: dict, datasets: dict, config: dict):
-    """F10 from the DMF tables of the dmf analysis's experiment."""
+    """F10 from the DMF tables of the dmf analysis's experiment; runs with ``alpha > dmf_small_init x s_R`` are
+    outside claim 14's small-initialization premise."""
+    experiment = config["analyses"]["dmf"]["experiment"]
     runs = tables["dmf_runs"]
-    runs = runs[runs["experiment"] == config["analyses"]["dmf"]["experiment"]]
-    return figure_f10(runs, tables["dmf_trajectories"], tables["dmf_stages"], tables["dmf_curvature"])
+    runs = runs[runs["experiment"] == experiment]
+    s = config["dmf_experiments"][experiment]["singular_values"]
+    outside = runs["alpha"] > config["claims"]["dmf_small_init"] * runs["rank"].map(lambda r: s[r - 1])
+    return figure_f10(runs, tables["dmf_trajectories"], tables["dmf_stages"], tables["dmf_curvature"], outside)

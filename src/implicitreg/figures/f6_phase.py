@@ -38,7 +38,8 @@ def _example_runs(phase, examples, delta):
 
 def figure_f6(phase: pd.DataFrame, components: pd.DataFrame, examples, delta_example: float):
     """(top) Observed regime of every (eta sigma_1, delta) cell per dataset, per-mode boundaries dashed,
-    whole-network stability bound dotted (where it differs), cells that left the aligned subspace ringed;
+    whole-network stability bound dotted and the band from it to 1 shaded (where it lies below 1), claim 9's cells
+    off their predicted regime crossed, cells that left the aligned subspace ringed;
     (bottom) component 1 over the first iterations for a few ``eta sigma_1`` (``delta = delta_example``)."""
     datasets = list(dict.fromkeys(phase["dataset"]))
     deltas = sorted(phase["delta"].unique())
@@ -49,7 +50,8 @@ def figure_f6(phase: pd.DataFrame, components: pd.DataFrame, examples, delta_exa
         p = phase[phase["dataset"] == ds]
         y = p["delta"].map({d: i for i, d in enumerate(deltas)})
         ax.scatter(p["eta_sigma1"], y, c=[REGIME_COLORS[o] for o in p["observed"]], marker="s", s=34, zorder=2)
-        bad = p[~p["agrees"]]
+        counted = (p["eta_sigma1"] < p["network_bound"]) | (p["eta_sigma1"] >= STABLE_BOUND)  # claim 9's cells
+        bad = p[counted & ~p["agrees"]]
         ax.scatter(bad["eta_sigma1"], bad["delta"].map({d: i for i, d in enumerate(deltas)}), marker="x",
                    color="k", s=40, lw=1.2, zorder=3)  # fmt: skip
         left = p[p["aligned_deviation"] > LEFT_ALIGNED]
@@ -57,7 +59,8 @@ def figure_f6(phase: pd.DataFrame, components: pd.DataFrame, examples, delta_exa
                    facecolors="none", edgecolors="k", s=90, lw=0.8, zorder=3)  # fmt: skip
         _boundaries(ax, label=True)
         bound = p["network_bound"].iloc[0]
-        if bound < MONOTONE_BOUND * 0.999 or bound > MONOTONE_BOUND * 1.001 and bound < STABLE_BOUND * 0.999:
+        if bound < STABLE_BOUND * 0.999:  # the whole network is unstable before the per-mode boundary 1 (claim 9b)
+            ax.axvspan(bound, STABLE_BOUND, color="0.9", lw=0, zorder=0)
             ax.axvline(bound, color="0.3", ls=":", lw=1.2, zorder=1)
             ax.annotate(f"network bound {bound:.3g}", (bound, 1.0), xycoords=("data", "axes fraction"),
                         xytext=(-2, 2), textcoords="offset points", fontsize=7, ha="right", va="bottom")  # fmt: skip
@@ -70,8 +73,9 @@ def figure_f6(phase: pd.DataFrame, components: pd.DataFrame, examples, delta_exa
         ax.set_xlabel(r"$\eta \sigma_1$")
         ax.set_title(f"{ds} data", fontsize=9, pad=14)
     handles = [Patch(color=REGIME_COLORS[r], label=REGIME_LABELS[r]) for r in REGIME_COLORS]
-    handles.append(Line2D([], [], color="k", marker="x", ls="none", label="disagrees with 1/2, 1"))
+    handles.append(Line2D([], [], color="k", marker="x", ls="none", label="off the predicted regime (claim 9)"))
     handles.append(Line2D([], [], color="k", marker="o", mfc="none", ls="none", label="left the aligned subspace"))
+    handles.append(Patch(color="0.9", label="network bound to 1 (claim 9b)"))
     fig.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, 1.04), ncol=3, fontsize=7)
 
     ax = fig.add_subplot(grid[1, :])

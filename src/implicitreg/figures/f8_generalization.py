@@ -7,13 +7,15 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
 
 from implicitreg.figures.style import FULL, palette
 
 
 def figure_f8(risk: pd.DataFrame, t3: pd.DataFrame):
     """Test risk (a) along the GD paths against iteration, (b) of RRR against rank, (c) of ridge against
-    alpha; median over datasets (lines) and their range (band), the teacher's risk (noise floor) dotted.
+    alpha; median over datasets (lines) and their range (band), the teacher's risk (noise floor) dotted, the best
+    RRR rank dashed and the best reduced-rank ridge dash-dotted (means over datasets).
     Paths are drawn at the iterations logged for every dataset (the log grid they share)."""
     colors = dict(zip(("two_layer", "linear", "rrr", "ridge"), palette(4)))
     labels = {"two_layer": "two-layer GD", "linear": "linear GD", "rrr": "RRR", "ridge": "ridge"}
@@ -38,8 +40,12 @@ def figure_f8(risk: pd.DataFrame, t3: pd.DataFrame):
     axes[0].set_title(f"(a) GD paths, {n} datasets", fontsize=9)
     axes[1].set_title("(b) RRR", fontsize=9)
     axes[2].set_title("(c) ridge", fontsize=9)
-    handles = [Line2D([], [], color=colors[m], lw=1.4, label=labels[m]) for m in colors]
-    handles += [Line2D([], [], color=colors["rrr"], ls="--", lw=0.8, label="best RRR (mean)"),
+    rr = t3.loc[t3["dataset"] == "mean", "rr_ridge"].item()
+    axes[2].axhline(rr, color="0.3", ls="-.", lw=0.8)
+    handles = [Line2D([], [], color=colors[m], lw=1.4, label=f"{labels[m]}: median") for m in colors]
+    handles += [Patch(color="0.5", alpha=0.25, lw=0, label=f"range over the {n} datasets"),
+                Line2D([], [], color=colors["rrr"], ls="--", lw=0.8, label="best RRR rank (mean)"),
+                Line2D([], [], color="0.3", ls="-.", lw=0.8, label="best reduced-rank ridge (mean)"),
                 Line2D([], [], color="0.3", ls=":", lw=0.9, label="teacher (noise floor)")]  # fmt: skip
     axes[2].legend(handles=handles, loc="center left", bbox_to_anchor=(1.02, 0.5), fontsize=7)
     fig.tight_layout()

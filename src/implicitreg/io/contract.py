@@ -21,6 +21,10 @@ DMF_RUN = "results/dmf/{run_id}.npz"
 FIGURE = "figures/{fig}_{stem}.{ext}"
 FIGURE_FORMATS = ("pdf", "png")
 MANIFEST = "results/MANIFEST.tsv"
+CLAIMS_RST = "results/report/claims.rst"  # the claims table on the report's first page
+CLAIMS_PAGE = "results/report/claims.html"
+TABLE_PAGE = "results/report/{table}.html"  # tables T1-T4 as report items
+REPORT_TABLES = ("T1", "T2", "T3", "T4")
 CLAIMS_DOC = "docs/CLAIMS.md"
 CONTRACT_DOC = "docs/CONTRACT.md"
 
@@ -193,5 +197,9 @@ def markdown() -> str:
     for f in FIGURES.values():
         files = ", ".join(f"`{p}`" for p in f.files())
         lines.append(f"| {f.fig} | {files} | {', '.join(f.analyses)} | {', '.join(f.tables)} |")
+    lines.append(
+        f"\n`{CLAIMS_RST}`, `{CLAIMS_PAGE}`, `{TABLE_PAGE}` (T1-T4): the claims and tables for the HTML report."
+    )
+    lines.append(f"\n`{CLAIMS_RST}`, `{CLAIMS_PAGE}`, `{TABLE_PAGE}` (T1-T4): the claims and tables for the report.")
     lines.append(f"\n`{MANIFEST}`: SHA-256, size, rule, wildcards and parameters of every output above.")
     return "\n".join(lines) + "\n"

@@ -1,0 +1,18 @@
+"""The claims (RST for the report's first page, HTML) and tables T1-T4 (HTML) as report pages."""
+
+import sys
+
+from implicitreg.claims import report
+from implicitreg.io import contract, files
+from implicitreg.io.pages import table_page
+
+sys.stderr = open(snakemake.log[0], "w")  # noqa: F821
+sm = snakemake  # noqa: F821
+claims = contract.read_table("claims", sm.input.claims)
+with files.atomic_path(sm.output.rst) as tmp:
+    tmp.write_text(report.rst_table(claims, sm.params.figures))
+with files.atomic_path(sm.output.claims) as tmp:
+    tmp.write_text(report.html_table(claims, {fig: f"../../figures/{name}" for fig, name in sm.params.figures.items()}))
+for name, source, page in zip(sm.params.tables, sm.input.tables, sm.output.tables):
+    with files.atomic_path(page) as tmp:
+        tmp.write_text(table_page(contract.read_table(name, source), name, sm.params.captions[name]))
