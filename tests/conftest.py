@@ -12,8 +12,17 @@ TINY = ROOT / "tests/configs/tiny.yaml"
 
 
 def run_snakemake(workdir, *args, config=TINY, timeout=900):
-    """``snakemake -s <repo>/Snakefile --configfile <config> ARGS`` in ``workdir``."""
-    cmd = [sys.executable, "-m", "snakemake", "-s", str(ROOT / "Snakefile"), "--configfile", str(config), *args]
+    """``snakemake -s <repo>/Snakefile --configfile <config...> ARGS`` in ``workdir`` (no --configfile for None)."""
+    configs = [] if config is None else [config] if isinstance(config, str | Path) else list(config)
+    cmd = [
+        sys.executable,
+        "-m",
+        "snakemake",
+        "-s",
+        str(ROOT / "Snakefile"),
+        *(["--configfile", *map(str, configs)] if configs else []),
+        *args,
+    ]
     return subprocess.run(cmd, cwd=workdir, capture_output=True, text=True, timeout=timeout)
 
 

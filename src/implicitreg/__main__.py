@@ -1,9 +1,12 @@
-"""Command line: ``python -m implicitreg verify | claims``.
+"""Command line: ``python -m implicitreg verify | claims | check-config``.
 
 - ``verify`` re-hashes every output listed in the manifest (and the source files it records) and prints every
   difference; exit status 1 when there is any, 0 when everything matches.
 - ``claims`` prints the claims table, one line a claim (id, kind, verdict, measured against criterion); exit
   status 1 when a ``paper`` or ``derived`` claim fails (boundary rows are findings, not failures).
+- ``check-config FILE...`` merges the files (as ``snakemake --configfile`` does) and checks the result, listing every
+  violation; YAML errors name the file, line and column (Snakemake reads ``--configfile`` files before the workflow
+  and reports their syntax errors without the file name).
 """
 
 from __future__ import annotations
@@ -42,6 +45,23 @@ def claims(args) -> int:
     return 1 if len(report.loud_failures(table)) else 0
 
 
+def check_config(args) -> int:
+    from snakemake.utils import update_config
+
+    from implicitreg.config import check, loader
+
+    config = {}
+    try:
+        for path in args.files:
+            update_config(config, loader.load(path))
+        check.validate(config)
+    except check.ConfigError as err:
+        print(err, file=sys.stderr)
+        return 1
+    print(f"check-config: {', '.join(args.files)}: valid")
+    return 0
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m implicitreg", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -52,6 +72,9 @@ def main(argv=None) -> int:
     c = sub.add_parser("claims", help="print the claims table; exit 1 if a paper or derived claim fails")
     c.add_argument("--table", default=contract.path("claims"), help="the claims table")
     c.set_defaults(run=claims)
+    k = sub.add_parser("check-config", help="check config files merged in order; exit 1 listing every violation")
+    k.add_argument("files", nargs="+", help="config files, later ones merged over earlier ones")
+    k.set_defaults(run=check_config)
     args = parser.parse_args(argv)
     return args.run(args)
 

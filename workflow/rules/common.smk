@@ -1,17 +1,9 @@
 # Config check, run grids, the active tables and figures, and the input functions every stage uses.
 import os
-import sys
 from dataclasses import asdict
 from pathlib import Path
 
 from snakemake.exceptions import WorkflowError
-
-# The science library lives in src/: importable here and in every job, installed or not.
-SRC = str(Path(workflow.basedir) / "src")
-sys.path.insert(0, SRC)
-os.environ.update(
-    PYTHONPATH=os.pathsep.join(filter(None, [SRC, os.getenv("PYTHONPATH")]))
-)
 
 from implicitreg.config import check
 from implicitreg.config.grid import describe_dmf, expand_dmf_runs, expand_runs, resolve

@@ -7,12 +7,14 @@ raises one ``ConfigError`` listing every violation, each naming the offending ke
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from pathlib import Path
 
 import jsonschema
 import yaml
 
+from implicitreg.config.grid import expand_runs
 from implicitreg.data.spectra import orders_agree
 
 SCHEMA = Path(__file__).resolve().parents[3] / "workflow" / "schemas" / "config.schema.yaml"
@@ -78,11 +80,32 @@ def load_schema(path: str | Path = SCHEMA) -> dict:
     return yaml.safe_load(Path(path).read_text())
 
 
+def _strict_types(validator_class):
+    """``integer`` means an int (``3000.0`` is refused, not truncated later) and neither counts a bool."""
+    checker = validator_class.TYPE_CHECKER.redefine_many({
+        "integer": lambda _, x: isinstance(x, int) and not isinstance(x, bool),
+        "number": lambda _, x: isinstance(x, int | float) and not isinstance(x, bool),
+    })  # fmt: skip
+    return jsonschema.validators.extend(validator_class, type_checker=checker)
+
+
+def nonfinite_problems(node, path=()) -> Iterator[Problem]:
+    """Every NaN or infinite number anywhere in the config (JSON schema's ``number`` admits them)."""
+    if isinstance(node, dict):
+        for k, v in node.items():
+            yield from nonfinite_problems(v, (*path, k))
+    elif isinstance(node, list):
+        for i, v in enumerate(node):
+            yield from nonfinite_problems(v, (*path, i))
+    elif isinstance(node, float) and not math.isfinite(node):
+        yield key_name(path), f"must be a finite number, got {node}"
+
+
 def schema_problems(config: dict, schema: dict) -> list[Problem]:
-    """Every schema violation of ``config``, filling in defaults as it goes."""
-    validator = _with_defaults(jsonschema.Draft202012Validator)(schema)
+    """Every schema violation of ``config``, filling in defaults as it goes, and every non-finite number."""
+    validator = _with_defaults(_strict_types(jsonschema.Draft202012Validator))(schema)
     errors = sorted(validator.iter_errors(config), key=lambda e: (key_name(e.absolute_path), e.validator))
-    return list(dict.fromkeys(describe(e) for e in errors))
+    return list(dict.fromkeys([*nonfinite_problems(config), *(describe(e) for e in errors)]))
 
 
 def dataset_problems(name: str, spec: dict) -> Iterator[Problem]:
@@ -128,9 +151,17 @@ def experiment_problems(name: str, exp: dict, datasets: dict) -> Iterator[Proble
         for ds in known:
             if datasets[ds]["kind"] == "sampled" or datasets[ds].get("epsilon"):
                 yield f"{key}.method", f"per_mode needs exactly commuting covariances; dataset {ds!r} does not commute"
-    etas = exp.get("eta", exp.get("eta_sigma1", []))
-    if len(set(etas)) != len(etas) or len(set(exp["delta"])) != len(exp["delta"]):
-        yield key, "eta (eta_sigma1) and delta lists must not repeat values"
+    for grid in ("datasets", "depth", "eta", "eta_sigma1", "delta", "seeds"):
+        values = exp.get(grid, [])
+        repeated = sorted({v for v in values if values.count(v) > 1}, key=str)
+        if repeated:
+            yield f"{key}.{grid}", f"must not repeat values, got {repeated} more than once"
+    if not known or len(known) < len(exp["datasets"]):
+        return
+    ids = [run.run_id for run in expand_runs(name, exp, {ds: datasets[ds] for ds in known})]
+    collide = sorted({i for i in ids if ids.count(i) > 1})
+    if collide:
+        yield f"{key}.eta", f"values that format to the same run id: {collide[0]} (give step sizes that differ in %g)"
 
 
 def dmf_problems(config: dict) -> Iterator[Problem]:
@@ -147,6 +178,10 @@ def dmf_problems(config: dict) -> Iterator[Problem]:
         depths = [st["depth"] for st in exp["settings"]]
         if len(set(depths)) != len(depths):
             yield f"{key}.settings", f"one setting per depth, got depths {depths}"
+        alphas = [(f"settings[{i}].alpha", st["alpha"]) for i, st in enumerate(exp["settings"])]
+        for grid, values in [("rank", exp["rank"]), ("seeds", exp["seeds"]), *alphas]:
+            if len(set(values)) != len(values):
+                yield f"{key}.{grid}", f"must not repeat values, got {values}"
     if config.get("dmf_experiments") and "dmf_stage_rule" not in config:
         yield "dmf_stage_rule", "dmf_experiments need a stage rule {lo, hi}"
     rule = config.get("dmf_stage_rule")
@@ -202,6 +237,45 @@ def analysis_problems(config: dict) -> Iterator[Problem]:
             )
 
 
+GB = 2**30
+
+
+def memory_problems(config: dict) -> Iterator[Problem]:
+    """Jobs whose estimated peak memory exceeds ``max_job_memory_gb``, with the estimate (8-byte floats):
+
+    - a dataset: its covariances, bases and samples, ``2 d^2 + 2 p^2 + d p + (n + n_test)(d + p)``;
+    - a GD simulation job: every run's logged maps, ``runs x min(max_steps + 1, 2 n_log + 2 m + 2) x d x p``;
+    - a DMF run: its factors at the logged points and the eigensolver's vectors, ``(R + 30) N n^2``.
+    """
+    limit = config["max_job_memory_gb"]
+    for name, spec in config["datasets"].items():
+        d, p, n = spec["d"], spec["p"], spec.get("n", 0) + spec.get("n_test", 0)
+        need = 8 * (2 * d * d + 2 * p * p + d * p + n * (d + p)) / GB
+        if need > limit:
+            yield f"datasets.{name}", f"needs about {need:.3g} GB, above max_job_memory_gb = {limit:g}"
+    for name, exp in config["experiments"].items():
+        if any(ds not in config["datasets"] for ds in exp["datasets"]):
+            continue
+        need = 0.0
+        for run in expand_runs(name, exp, config["datasets"]):
+            spec = config["datasets"][run.dataset]
+            rows = min(exp["max_steps"] + 1, 2 * exp.get("n_log", config["n_log"]) + 2 * len(spec["sigma"]) + 2)
+            need += 8 * rows * spec["d"] * spec["p"] / GB
+        if need > limit:
+            yield (
+                f"experiments.{name}",
+                (
+                    f"its simulation job needs about {need:.3g} GB (runs x logged steps x d x p), above "
+                    f"max_job_memory_gb = {limit:g}: fewer runs, smaller n_log, or raise max_job_memory_gb"
+                ),
+            )
+    for name, exp in config.get("dmf_experiments", {}).items():
+        n = config.get("dmf_large", {}).get("n", exp["n"]) if config["dmf_size"] == "large" else exp["n"]
+        need = 8 * (max(exp["rank"]) + 30) * max(st["depth"] for st in exp["settings"]) * n * n / GB
+        if need > limit:
+            yield f"dmf_experiments.{name}.n", f"a run needs about {need:.3g} GB, above max_job_memory_gb = {limit:g}"
+
+
 def config_problems(config: dict) -> list[Problem]:
     """Every cross-field violation; the schema (with defaults filled in) has checked types and ranges."""
     problems = [p for name, spec in config["datasets"].items() for p in dataset_problems(name, spec)]
@@ -209,6 +283,7 @@ def config_problems(config: dict) -> list[Problem]:
         problems += experiment_problems(name, exp, config["datasets"])
     problems += dmf_problems(config)
     problems += analysis_problems(config)
+    problems += memory_problems(config)
     return problems
 
 

@@ -38,7 +38,7 @@ def run_row(arrays: dict) -> dict:
     """One row of ``runs.csv``; ``width`` is empty for the linear model, which has no hidden layer."""
     row = {c: scalar(arrays, c) for c in RUN_COLUMNS if c in arrays}
     row["width"] = row["width"] if row["depth"] > 1 else pd.NA
-    row["final_loss"] = float(arrays["loss"][-1])
+    row["final_loss"] = float(arrays["loss"][-1]) if arrays["loss"].size else np.nan  # diverged before any log
     return {c: row[c] for c in RUN_COLUMNS}
 
 
@@ -85,11 +85,14 @@ def transition_frame(arrays: dict, data: Dataset) -> pd.DataFrame:
 
 
 def permode_deviation(arrays: dict, data: Dataset) -> float:
-    """Max relative deviation of the logged full-matrix ``W(k)`` from ``U diag(w(k)) V^T`` (per-mode recursion)."""
+    """Max relative deviation of the logged full-matrix ``W(k)`` from ``U diag(w(k)) V^T`` (per-mode recursion);
+    NaN for a run that logged nothing (diverged at step 0)."""
     m = data.sigma.size
     depth, width = scalar(arrays, "depth"), scalar(arrays, "width")
     w0 = np.where(np.arange(m) < (m if depth == 1 else min(width, m)), np.exp(-scalar(arrays, "delta")), 0.0)
     steps = arrays["steps"]
+    if steps.size == 0:  # diverged at step 0: nothing to compare
+        return np.nan
     w = theory.per_mode(data.lam[:m], data.sigma, scalar(arrays, "eta"), w0, depth, int(steps[-1]))[steps]
     W_ref = metrics.aligned_map(w, data.U, data.V)
     return float(np.max(metrics.relative_deviation(arrays["W"], W_ref)))
