@@ -5,6 +5,7 @@ from pathlib import Path
 
 from snakemake.exceptions import WorkflowError
 
+from implicitreg.claims.registry import experiments_read
 from implicitreg.config import check
 from implicitreg.config.grid import describe_dmf, expand_dmf_runs, expand_runs, resolve
 from implicitreg.data.spectra import describe as describe_dataset
@@ -40,6 +41,11 @@ DMF_RUNS = {
 }
 TABLES = contract.active_tables(ANALYSES)  # names of the tables this config makes
 FIGURES = contract.active_figures(ANALYSES)
+
+
+def experiment_table(name, experiment):
+    """The part of run table ``name`` holding one experiment's runs."""
+    return contract.experiment_table(name, experiment)
 
 
 def table(name):
@@ -178,3 +184,22 @@ def output_records(wildcards):
                     "params": own,
                 }
     return dict(sorted(records.items()))
+
+
+CLAIMS_CONFIG = {
+    k: config[k]
+    for k in ("datasets", "dmf_experiments", "analyses", "claims")
+    if k in config
+}
+
+
+def claim_inputs(claim):
+    """The tables one claim reads; run tables as the parts of the experiments it reads (all of them for none)."""
+    experiments = experiments_read(claim, config)
+    inputs = {}
+    for name in claim.tables:
+        if name in contract.RUN_TABLES and experiments is not None:
+            inputs[name] = [experiment_table(name, e) for e in experiments]
+        else:
+            inputs[name] = table(name)
+    return inputs

@@ -3,20 +3,19 @@
 
 
 rule tabulate_runs:
-    """Runs, component trajectories, transitions and the per-mode check, from every GD run."""
+    """One experiment's runs, component trajectories, transitions and per-mode check, from its run files."""
     input:
-        runs=[f for name in RUNS for f in run_files(name)],
-        datasets=expand(contract.DATASET, dataset=DATASETS),
+        runs=lambda wc: run_files(wc.experiment),
+        datasets=lambda wc: dataset_files(wc.experiment),
         code=code_for("tabulate_runs.py"),
     output:
-        runs=table("runs"),
-        components=table("components"),
-        transitions=table("transitions"),
-        permode=table("permode"),
+        **{t: experiment_table(t, "{experiment}") for t in contract.RUN_TABLES},
     log:
-        "logs/tables/runs.log",
+        "logs/tables/runs_{experiment}.log",
     benchmark:
-        "logs/benchmarks/tables/runs.tsv"
+        "logs/benchmarks/tables/runs_{experiment}.tsv"
+    wildcard_constraints:
+        experiment="|".join(RUNS) or "none",
     conda:
         ENV
     threads: 1
@@ -24,6 +23,27 @@ rule tabulate_runs:
         datasets=config["datasets"],
     script:
         "../scripts/tabulate_runs.py"
+
+
+rule merge_run_tables:
+    """runs.csv, components.parquet, transition_times.csv and permode_deviation.csv: every experiment's, in order."""
+    input:
+        **{
+            t: [experiment_table(t, experiment) for experiment in RUNS]
+            for t in contract.RUN_TABLES
+        },
+        code=code_for("merge_run_tables.py"),
+    output:
+        **{t: table(t) for t in contract.RUN_TABLES},
+    log:
+        "logs/tables/runs.log",
+    benchmark:
+        "logs/benchmarks/tables/runs.tsv"
+    conda:
+        ENV
+    threads: 1
+    script:
+        "../scripts/merge_run_tables.py"
 
 
 rule tabulate_rrr:

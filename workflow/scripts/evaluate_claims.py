@@ -1,12 +1,21 @@
-"""claims.csv: every active claim of the registry, measured from the tables it reads."""
+"""claims.csv (every active claim) or one claim's row, each measured from the tables it reads; prints the rows."""
 
 import sys
 
-from implicitreg.claims.registry import evaluate, tables_read
+import pandas as pd
+
+from implicitreg.claims import report
+from implicitreg.claims.registry import CLAIMS, evaluate
 from implicitreg.io import contract
 
 sys.stderr = open(snakemake.log[0], "w")  # noqa: F821
 sm = snakemake  # noqa: F821
-config = sm.params.config
-tables = {name: contract.read_table(name, sm.input[name]) for name in tables_read(config)}
-contract.write_table("claims", evaluate(tables, config), sm.output[0])
+config, ids = sm.params.config, set(sm.params.claims)
+names = dict.fromkeys(t for c in CLAIMS if c.claim_id in ids for t in c.tables)
+tables = {}
+for name in names:  # a run table may come in parts, one per experiment
+    paths = sm.input[name] if isinstance(sm.input[name], list) else [sm.input[name]]
+    tables[name] = pd.concat([contract.read_table(name, p) for p in paths], ignore_index=True)
+claims = evaluate(tables, config, ids)
+contract.write_table("claims", claims, sm.output[0])
+print("\n".join(report.lines(claims)))

@@ -1,4 +1,4 @@
-"""runs.csv, components.parquet, transition_times.csv and permode_deviation.csv from every GD run file."""
+"""One experiment's run tables (runs, components, transitions, permode) from its run files."""
 
 import sys
 

@@ -138,6 +138,15 @@ def tables_read(config: dict) -> list[str]:
     return list(dict.fromkeys(t for c in active(config) for t in c.tables))
 
 
-def evaluate(tables: dict[str, pd.DataFrame], config: dict) -> pd.DataFrame:
-    """``claims.csv``: one row per active claim, in registry order."""
-    return pd.DataFrame([row(c, c.measure(tables, config)) for c in active(config)], columns=COLUMNS)
+def evaluate(tables: dict[str, pd.DataFrame], config: dict, ids=None) -> pd.DataFrame:
+    """``claims.csv``: one row per active claim (or per claim of ``ids``), in registry order."""
+    claims = [c for c in active(config) if ids is None or c.claim_id in ids]
+    return pd.DataFrame([row(c, c.measure(tables, config)) for c in claims], columns=COLUMNS)
+
+
+def experiments_read(claim: Claim, config: dict) -> list[str] | None:
+    """The experiments whose runs claim ``claim`` reads (``None``: every run, for claims of no analysis)."""
+    if claim.analysis is None:
+        return None
+    spec = config["analyses"][claim.analysis]
+    return [spec[k] for k in ("experiment", "aligned") if k in spec]

@@ -19,6 +19,9 @@ RUN = "results/runs/{run_id}.npz"
 RRR = "results/baselines/rrr_{dataset}.npz"
 DMF_RUN = "results/dmf/{run_id}.npz"
 FIGURE = "figures/{fig}_{stem}.{ext}"
+RUN_TABLES = ("runs", "components", "transitions", "permode")  # built per experiment, then merged
+EXPERIMENT_TABLE = "results/tables/experiments/{experiment}/{name}"  # {name}: the file name of the merged table
+CLAIM_ROW = "results/claims/{claim_id}.csv"  # one claim alone: snakemake claim_<id>
 FIGURE_FORMATS = ("pdf", "png")
 MANIFEST = "results/MANIFEST.tsv"
 CLAIMS_RST = "results/report/claims.rst"  # the claims table on the report's first page
@@ -145,6 +148,11 @@ def path(table: str) -> str:
     return TABLES[table].path
 
 
+def experiment_table(table: str, experiment: str) -> str:
+    """The part of run table ``table`` (``RUN_TABLES``) that holds experiment ``experiment``'s runs."""
+    return EXPERIMENT_TABLE.format(experiment=experiment, name=TABLES[table].path.rsplit("/", 1)[1])
+
+
 def active_tables(analyses) -> list[str]:
     """Tables that exist for the configured ``analyses``: those of every run and those of a configured analysis."""
     return [name for name, t in TABLES.items() if t.analysis is None or t.analysis in analyses]
@@ -199,6 +207,10 @@ def markdown() -> str:
         lines.append(f"| {f.fig} | {files} | {', '.join(f.analyses)} | {', '.join(f.tables)} |")
     lines.append(
         f"\n`{CLAIMS_RST}`, `{CLAIMS_PAGE}`, `{TABLE_PAGE}` (T1-T4): the claims and tables for the HTML report."
+    )
+    lines.append(
+        f"\n`{EXPERIMENT_TABLE}`: the run tables ({', '.join(RUN_TABLES)}) of one experiment, merged into the "
+        f"tables above; `{CLAIM_ROW}`: one claim's row (`snakemake claim_<id>`)."
     )
     lines.append(f"\n`{CLAIMS_RST}`, `{CLAIMS_PAGE}`, `{TABLE_PAGE}` (T1-T4): the claims and tables for the report.")
     lines.append(f"\n`{MANIFEST}`: SHA-256, size, rule, wildcards and parameters of every output above.")

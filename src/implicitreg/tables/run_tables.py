@@ -139,3 +139,14 @@ def t1_table(runs: pd.DataFrame, transitions: pd.DataFrame, experiment: str) -> 
         .reset_index()
         .rename(columns={"median": "rel_error_median", "max": "rel_error_max", "n": "n_transitions"})
     )
+
+
+def merge_run_tables(parts: list[dict[str, pd.DataFrame]]) -> dict[str, pd.DataFrame]:
+    """The run tables of every experiment, concatenated in order (each experiment's from ``tabulate_runs``)."""
+    columns = {"runs": RUN_COLUMNS, "components": COMPONENT_COLUMNS, "transitions": TRANSITION_COLUMNS,
+               "permode": PERMODE_COLUMNS}  # fmt: skip
+    merged = {}
+    for name, cols in columns.items():
+        frames = [p[name] for p in parts if len(p[name])]  # an empty part would turn its columns' dtypes to object
+        merged[name] = pd.concat(frames, ignore_index=True)[cols] if frames else pd.DataFrame(columns=cols)
+    return merged
