@@ -25,3 +25,4 @@ rule all:
     input:
         lambda wc: final_targets(),
         provenance.MANIFEST,
+        "ro-crate-metadata.json",

@@ -1,7 +1,9 @@
-"""Command line: ``python -m implicitreg verify | claims | check-config``.
+"""Command line: ``python -m implicitreg verify | explain | claims | check-config``.
 
 - ``verify`` re-hashes every output listed in the manifest (and the source files it records) and prints every
   difference; exit status 1 when there is any, 0 when everything matches.
+- ``explain PATH`` prints one output's lineage back to the config: rules, parameters, seeds, inputs with their hashes,
+  code files and package versions (``io.lineage.explain``); exit status 1 when the manifest does not record PATH.
 - ``claims`` prints the claims table, one line a claim (id, kind, verdict, measured against criterion); exit
   status 1 when a ``paper`` or ``derived`` claim fails (boundary rows are findings, not failures).
 - ``check-config FILE...`` merges the files (as ``snakemake --configfile`` does) and checks the result, listing every
@@ -30,6 +32,17 @@ def verify(args) -> int:
     verdict = f"{len(problems)} difference(s)" if problems else "all match"
     print(f"verify: {len(rows)} outputs, code {commit} (dirty: {dirty}): {verdict}", file=sys.stderr)
     return 1 if problems else 0
+
+
+def explain(args) -> int:
+    from implicitreg.io import lineage
+
+    try:
+        print("\n".join(lineage.explain(args.path, f"{args.workdir}/{args.manifest}")))
+    except (OSError, ValueError, KeyError) as err:
+        print(f"explain: {err.args[0] if isinstance(err, KeyError) else err}", file=sys.stderr)
+        return 1
+    return 0
 
 
 def claims(args) -> int:
@@ -69,6 +82,11 @@ def main(argv=None) -> int:
     v.add_argument("--manifest", default=provenance.MANIFEST, help="manifest path, relative to --workdir")
     v.add_argument("--workdir", default=".", help="the directory the pipeline ran in")
     v.set_defaults(run=verify)
+    e = sub.add_parser("explain", help="print one output's lineage: rules, params, seeds, inputs, code, packages")
+    e.add_argument("path", help="an output path as the manifest records it, e.g. figures/F1_staircase.png")
+    e.add_argument("--manifest", default=provenance.MANIFEST, help="manifest path, relative to --workdir")
+    e.add_argument("--workdir", default=".", help="the directory the pipeline ran in")
+    e.set_defaults(run=explain)
     c = sub.add_parser("claims", help="print the claims table; exit 1 if a paper or derived claim fails")
     c.add_argument("--table", default=contract.path("claims"), help="the claims table")
     c.set_defaults(run=claims)

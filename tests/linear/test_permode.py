@@ -52,7 +52,7 @@ def test_the_divergent_case_diverges(data):
 def test_per_mode_is_refused_where_it_is_not_exact():
     datasets = {"s": {"kind": "sampled", "d": 2, "p": 2}, "e": {"kind": "exact_sample", "d": 2, "p": 2}}
     base = {"datasets": ["e"], "depth": [2], "eta": [0.1], "delta": [5], "max_steps": 10, "method": "per_mode",
-            "init": "aligned"}  # fmt: skip
+            "init": "aligned", "seeds": [0]}  # fmt: skip
     assert list(experiment_problems("x", base, datasets)) == []
     assert list(experiment_problems("x", base | {"init": "random"}, datasets)) == [
         ("experiments.x.method", "per_mode is exact only for init: aligned")

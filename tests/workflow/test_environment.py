@@ -10,7 +10,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def normalize(spec: str) -> tuple[str, str]:
-    name, version = re.match(r"^([A-Za-z0-9_.-]+)\s*(.*)$", spec.strip()).groups()
+    """(name, version range) of a requirement; pip extras (``snakemake[reports]``) are dropped."""
+    name, version = re.match(r"^([A-Za-z0-9_.-]+)(?:\[[^]]*\])?\s*(.*)$", spec.strip()).groups()
     return name.lower().replace("_", "-"), version.replace(" ", "")
 
 

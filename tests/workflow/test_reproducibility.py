@@ -9,6 +9,7 @@
 """
 
 import hashlib
+import html
 import os
 import re
 import shutil
@@ -21,7 +22,7 @@ import pandas as pd
 import pytest
 from conftest import ROOT, TINY, run_snakemake
 
-from implicitreg.io import provenance
+from implicitreg.io import contract, provenance
 
 
 def tree_hashes(workdir):
@@ -95,20 +96,23 @@ def test_report_holds_every_figure_and_the_claims_with_captions(e2e_workdir, tmp
     report = tmp_path / "report.html"
     proc = run_snakemake(e2e_workdir, "--report", str(report))
     assert proc.returncode == 0, proc.stderr[-3000:]
-    html = report.read_text()
+    text = report.read_text()
     for name in ("F1_staircase.png", "F2_sequential.png", "F10_dmf.png", "claims.html", "T1.html", "T4.html"):
-        assert name in html
+        assert name in text
     for caption in ("F1.rst", "F2.rst", "F3.rst", "claims.rst", "T1.rst", "T3.rst"):
         first = (ROOT / "workflow/report" / caption).read_text().split(".**")[0].lstrip("*")
-        assert first in html, caption
-    assert html.index("F1_staircase.png") < html.index("F9_depth.png") < html.index("F10_dmf.png")
-    assert not re.search(r"<(script|link|img)[^>]+(src|href)=\"https?://", html), "report needs the network"
+        assert first in text, caption
+    assert not re.search(r"<(script|link|img)[^>]+(src|href)=\"https?://", text), "report needs the network"
     shown = rendered_page(report)
     claims = pd.read_csv(e2e_workdir / "results/tables/claims.csv", dtype={"claim_id": str})
-    table = shown[shown.index("Claims") :]  # the claims table on the report's first page, as the browser shows it
+    page = shown[shown.index('class="document"') :]  # the report's first page, as the browser shows it
+    cells = [
+        " ".join(html.unescape(re.sub(r"<[^>]+>", " ", c)).split()) for c in re.findall(r"<td>(.*?)</td>", page, re.S)
+    ]
     for row in claims.itertuples():
-        assert f"<td>{row.claim_id}</td>" in table.replace("<p>", "").replace("</p>", "")
-        assert row.criterion.replace("<", "&lt;").replace(">", "&gt;") in table
+        at = cells.index(row.claim_id)  # a row of the claims table: id, kind, verdict, measured, criterion, ...
+        assert cells[at + 1 : at + 3] == [row.kind, "passed" if row.passed else "FAILED"]
+        assert cells[at + 4] == row.criterion
 
 
 def rendered_page(html_file):
@@ -131,18 +135,10 @@ def test_deliberate_divergence_is_a_recorded_outcome(e2e_workdir):
     diverged = runs[runs["experiment"] == "diverge"]
     assert list(diverged["status"]) == ["diverged"]
     assert 0 < diverged["n_steps"].iloc[0] < 500
-    # Documented empty cells: a linear model has no width; rrr.csv's path columns exist only for F5 datasets
-    # and ranks >= 1; T3's mean and std rows have no argmin parameter.
-    empty = {
-        "runs.csv": ["width"],
-        "rrr.csv": ["path_run_id", "path_min_distance", "path_argmin_step"],
-        "T3_generalization.csv": ["two_layer_step", "linear_step", "rrr_rank", "ridge_alpha"],
-    }
-    for table in sorted((e2e_workdir / "results/tables").glob("*.csv")):
-        df = pd.read_csv(table)
-        if table.name == "T3_generalization.csv":
-            assert not df[~df["dataset"].isin(["mean", "std"])].isna().any().any()
-        assert not df.drop(columns=empty.get(table.name, [])).isna().any().any(), table.name
+    # Documented empty cells (io/contract.py): T3's per-dataset rows are complete, its mean and std rows have no
+    # argmin parameter.
+    t3 = pd.read_csv(e2e_workdir / contract.path("T3"))
+    assert not t3[~t3["dataset"].isin(["mean", "std"])].isna().any().any()
     comps = pd.read_parquet(e2e_workdir / "results/tables/components.parquet")
     assert comps["value"].notna().all() and comps["value"].abs().lt(float("inf")).all()
 

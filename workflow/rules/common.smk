@@ -167,11 +167,12 @@ def output_records(wildcards):
     """{output path: rule, wildcards, resolved params} of every job of the DAG under results/ and figures/.
 
     A job that writes one file per run (``params.runs``, aligned with its outputs) records each file with its own
-    run spec. temp() outputs are left out: Snakemake removes them once used.
+    run spec; inputs are recorded as provenance.recorded_inputs gives them (code files relative to the project
+    root). temp() outputs are left out: Snakemake removes them once used.
     """
     records = {}
     for job in workflow.dag.jobs:
-        if job.rule.name in ("all", "manifest"):
+        if job.rule.name in ("all", "manifest", "ro_crate"):
             continue
         params = dict(job.params.items())
         runs = params.pop("runs", None)
@@ -182,6 +183,7 @@ def output_records(wildcards):
                     "rule": job.rule.name,
                     "wildcards": dict(job.wildcards.items()),
                     "params": own,
+                    "inputs": provenance.recorded_inputs(job.input, workflow.basedir),
                 }
     return dict(sorted(records.items()))
 

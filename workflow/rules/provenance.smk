@@ -3,6 +3,8 @@
 localrules:
     manifest,
     contract_doc,
+    gallery,
+    ro_crate,
 
 
 rule contract_doc:
@@ -41,3 +43,45 @@ rule manifest:
         sources=workflow_sources(),
     script:
         "../scripts/write_manifest.py"
+
+
+rule gallery:
+    """docs/gallery.md: a thumbnail of every figure with the first sentence of its caption."""
+    input:
+        figures=[f.files()[1] for f in FIGURES],
+        captions=[
+            os.path.relpath(Path(workflow.basedir) / f"workflow/report/{f.fig}.rst")
+            for f in FIGURES
+        ],
+        code=code_for("write_gallery.py"),
+    output:
+        contract.GALLERY_DOC,
+    log:
+        "logs/docs/gallery.log",
+    benchmark:
+        "logs/benchmarks/docs/gallery.tsv"
+    conda:
+        ENV
+    script:
+        "../scripts/write_gallery.py"
+
+
+rule ro_crate:
+    """ro-crate-metadata.json and ro-crate-config.json: the run as a Workflow Run RO-Crate (Provenance Run Crate)."""
+    input:
+        manifest=provenance.MANIFEST,
+        code=code_for("write_ro_crate.py"),
+    output:
+        "ro-crate-metadata.json",
+        "ro-crate-config.json",
+    log:
+        "logs/provenance/ro_crate.log",
+    benchmark:
+        "logs/benchmarks/provenance/ro_crate.tsv"
+    conda:
+        ENV
+    threads: 1
+    params:
+        config=config,
+    script:
+        "../scripts/write_ro_crate.py"

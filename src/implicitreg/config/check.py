@@ -156,7 +156,7 @@ def experiment_problems(name: str, exp: dict, datasets: dict) -> Iterator[Proble
         repeated = sorted({v for v in values if values.count(v) > 1}, key=str)
         if repeated:
             yield f"{key}.{grid}", f"must not repeat values, got {repeated} more than once"
-    if not known or len(known) < len(exp["datasets"]):
+    if not known or len(known) < len(exp["datasets"]) or ("eta" in exp) == ("eta_sigma1" in exp):
         return
     ids = [run.run_id for run in expand_runs(name, exp, {ds: datasets[ds] for ds in known})]
     collide = sorted({i for i in ids if ids.count(i) > 1})
@@ -254,8 +254,8 @@ def memory_problems(config: dict) -> Iterator[Problem]:
         if need > limit:
             yield f"datasets.{name}", f"needs about {need:.3g} GB, above max_job_memory_gb = {limit:g}"
     for name, exp in config["experiments"].items():
-        if any(ds not in config["datasets"] for ds in exp["datasets"]):
-            continue
+        if any(ds not in config["datasets"] for ds in exp["datasets"]) or ("eta" in exp) == ("eta_sigma1" in exp):
+            continue  # reported by experiment_problems
         need = 0.0
         for run in expand_runs(name, exp, config["datasets"]):
             spec = config["datasets"][run.dataset]

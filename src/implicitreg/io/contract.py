@@ -30,6 +30,7 @@ TABLE_PAGE = "results/report/{table}.html"  # tables T1-T4 as report items
 REPORT_TABLES = ("T1", "T2", "T3", "T4")
 CLAIMS_DOC = "docs/CLAIMS.md"
 CONTRACT_DOC = "docs/CONTRACT.md"
+GALLERY_DOC = "docs/gallery.md"
 
 RUN_FILE_KEYS = (
     "eta, delta, depth, initial factors W0_j, logged steps, W (steps x d x p), loss, final factors Wfinal_j, "
@@ -46,26 +47,31 @@ class Table:
     columns: tuple[str, ...] | None
     analysis: str | None
     description: str
+    optional: tuple[str, ...] = ()  # columns left empty where they do not apply (None: any column may be)
 
 
-def _t(name, path, columns, analysis, description) -> tuple[str, Table]:
-    return name, Table(name, path, None if columns is None else tuple(columns.split()), analysis, description)
+def _t(name, path, columns, analysis, description, optional="") -> tuple[str, Table]:
+    cols = None if columns is None else tuple(columns.split())
+    return name, Table(name, path, cols, analysis, description, None if optional is None else tuple(optional.split()))
 
 
 TABLES: dict[str, Table] = dict([
     _t("runs", "results/tables/runs.csv",
        "run_id experiment dataset model depth width eta delta init seed n_steps status final_loss", None,
-       "one row per GD run; model linear | two_layer | deep, status converged | max_steps | diverged"),
+       "one row per GD run; model linear | two_layer | deep, status converged | max_steps | diverged; width empty "
+       "for the linear model, final_loss for a run that diverged before its first log", "width final_loss"),
     _t("components", "results/tables/components.parquet", "run_id step component value target", None,
        "trajectories: value = u_i^T W v_i, target = sigma_i / lam_i"),
     _t("transitions", "results/tables/transition_times.csv",
        "run_id component sigma lambda k_measured k_predicted rel_error", None,
        "measured and predicted transition iterations (THEORY.md section 4)"),
     _t("permode", "results/tables/permode_deviation.csv", "run_id max_rel_deviation", None,
-       "full-matrix GD against the per-mode recursion, per aligned run on an exactly commuting dataset"),
+       "full-matrix GD against the per-mode recursion, per aligned run on an exactly commuting dataset (empty for a "
+       "run that diverged before its first log)", "max_rel_deviation"),
     _t("rrr", "results/tables/rrr.csv",
        "dataset rank loss nuclear_norm path_run_id path_min_distance path_argmin_step", None,
-       "every RRR solution; for the F5 paths the minimum relative distance along the path and where"),
+       "every RRR solution; for the F5 paths the minimum relative distance along the path and where (empty "
+       "elsewhere)", "path_run_id path_min_distance path_argmin_step"),
     _t("T1", "results/tables/T1_transition_errors.csv",
        "model dataset eta delta rel_error_median rel_error_max n_transitions", "transitions",
        "table T1: median and max rel_error per (model, dataset, eta, delta)"),
@@ -87,11 +93,12 @@ TABLES: dict[str, Table] = dict([
        "rotation", "F7b: deviation from the aligned prediction and normalized commutator, per run"),
     _t("test_risk", "results/tables/test_risk.csv", "dataset method param rank test_risk", "generalization",
        "F8: test risk along the GD paths (param: iteration), RRR (rank), ridge (alpha), reduced-rank ridge "
-       "(rr_ridge: alpha and rank), teacher"),
+       "(rr_ridge: alpha and rank), teacher; rank empty where it does not apply", "rank"),
     _t("T3", "results/tables/T3_generalization.csv",
        "dataset two_layer linear rrr ridge rr_ridge least_squares teacher two_layer_step linear_step rrr_rank "
        "ridge_alpha rr_ridge_rank rr_ridge_alpha",
-       "generalization", "table T3: best test risk of each method per dataset, then mean and std rows"),
+       "generalization", "table T3: best test risk of each method per dataset, then mean and std rows (where "
+       "the argmin columns are empty)", "two_layer_step linear_step rrr_rank ridge_alpha rr_ridge_rank rr_ridge_alpha"),
     _t("depth_transitions", "results/tables/depth_transitions.csv",
        "run_id dataset depth eta delta component sigma lambda k_measured k_predicted k_flow rel_error_flow "
        "stage_width", "depth",
@@ -100,7 +107,8 @@ TABLES: dict[str, Table] = dict([
        "run_id experiment model task n rank depth alpha eta observed seed n_steps status final_loss "
        "final_grad_norm n_stages one_per_stage", "dmf", "one row per DMF run"),
     _t("dmf_trajectories", "results/tables/dmf_trajectories.parquet", None, "dmf",
-       "run_id, step, loss, grad_norm and the top singular values sv_1..sv_K per logged step"),
+       "run_id, step, loss, grad_norm and the top singular values sv_1..sv_K per logged step (empty beyond a run's "
+       "rank + 1)", None),
     _t("dmf_stages", "results/tables/dmf_stages.csv", "run_id stage singular_values k_start k_end", "dmf",
        "detected stages of every DMF run"),
     _t("dmf_curvature", "results/tables/dmf_curvature.csv",
@@ -112,7 +120,8 @@ TABLES: dict[str, Table] = dict([
     _t("claims", "results/tables/claims.csv",
        "claim_id source kind statement scope metric measured criterion expected tolerance passed evidence", None,
        "every claim (kind paper, derived or boundary) under its premise (scope), measured from the tables above; "
-       "passed is criterion evaluated on measured"),
+       "passed is criterion evaluated on measured (measured empty when nothing was counted: the row fails)",
+       "measured"),
 ])  # fmt: skip
 
 

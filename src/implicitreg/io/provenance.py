@@ -3,7 +3,7 @@
 - ``code_files``: the files a workflow script depends on, found by static parsing of its imports of
   ``implicitreg`` modules (transitively), so that a job reruns when any of them changes.
 - ``write_manifest`` / ``read_manifest``: ``results/MANIFEST.tsv``, one row per output with its SHA-256,
-  the rule that made it, its wildcards and resolved parameters (seeds included), under a header naming
+  the rule that made it, its wildcards, resolved parameters (seeds included) and inputs, under a header naming
   the code version, the package versions, the config hash and the SHA-256 of every source file.
 - ``verify``: re-hash the files on disk against a manifest and list every difference.
 
@@ -27,7 +27,7 @@ from implicitreg.io.files import atomic_path
 PACKAGE = "implicitreg"
 PACKAGE_DIR = Path(__file__).resolve().parents[1]  # src/implicitreg/
 ROOT = PACKAGE_DIR.parents[1]  # the project root
-COLUMNS = ["path", "sha256", "bytes", "rule", "wildcards", "params"]
+COLUMNS = ["path", "sha256", "bytes", "rule", "wildcards", "params", "inputs"]
 OUTPUT_DIRS = ("results", "figures")
 MANIFEST = "results/MANIFEST.tsv"
 
@@ -167,12 +167,29 @@ def output_files(workdir: str | os.PathLike = ".", dirs=OUTPUT_DIRS) -> list[str
     return sorted(rel for rel in found if rel != MANIFEST)
 
 
-def write_manifest(path, records: dict[str, dict], head: list[tuple[str, str]], workdir=".") -> None:
-    """``records`` maps each output path to ``{rule, wildcards, params}``; rows are sorted by path.
+def recorded_inputs(paths, root: str | os.PathLike = ROOT, workdir: str | os.PathLike = ".") -> list[str]:
+    """A job's inputs as the manifest records them: sorted, unique, no absolute paths.
 
-    Header lines are ``# key<TAB>value``; then a ``COLUMNS`` row and one row per output file, with wildcards
-    and params as canonical JSON. A directory output contributes every file in it; a missing output is an
-    error (the manifest must run after every job it records).
+    Outputs of other jobs (under ``results/``, ``figures/``) stay as given (relative to ``workdir``); project
+    files (code, environment) become paths relative to the project ``root``, the keys of the header's
+    ``source`` lines; anything else stays as given.
+    """
+    root, out = Path(root).resolve(), set()
+    for p in map(str, paths):
+        full = (Path(workdir) / p).resolve()
+        if p.startswith(OUTPUT_DIRS) or not full.is_relative_to(root):
+            out.add(Path(p).as_posix())
+        else:
+            out.add(full.relative_to(root).as_posix())
+    return sorted(out)
+
+
+def write_manifest(path, records: dict[str, dict], head: list[tuple[str, str]], workdir=".") -> None:
+    """``records`` maps each output path to ``{rule, wildcards, params, inputs}``; rows are sorted by path.
+
+    Header lines are ``# key<TAB>value``; then a ``COLUMNS`` row and one row per output file, with wildcards,
+    params and inputs (a list of paths, ``recorded_inputs``) as canonical JSON. A directory output contributes
+    every file in it; a missing output is an error (the manifest must run after every job it records).
     """
     workdir = Path(workdir)
     files = {}
@@ -189,6 +206,7 @@ def write_manifest(path, records: dict[str, dict], head: list[tuple[str, str]], 
         full = workdir / rel
         cells = [rel, sha256(full), str(full.stat().st_size), rec["rule"]]
         cells += [canonical_json(rec.get("wildcards", {})), canonical_json(rec.get("params", {}))]
+        cells.append(canonical_json(rec.get("inputs", [])))
         lines.append("\t".join(cells))
     with atomic_path(path) as tmp:
         tmp.write_text("\n".join(lines) + "\n")

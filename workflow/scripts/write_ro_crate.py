@@ -1,0 +1,10 @@
+"""ro-crate-metadata.json: the run as a Provenance Run Crate, built from results/MANIFEST.tsv and the config."""
+
+import sys
+
+from implicitreg.io import crate
+
+sys.stderr = open(snakemake.log[0], "w")  # noqa: F821
+sm = snakemake  # noqa: F821
+path = crate.write(".", dict(sm.params.config))
+print(f"wrote {path}", file=sys.stderr)
