@@ -26,3 +26,4 @@ rule all:
         lambda wc: final_targets(),
         provenance.MANIFEST,
         "ro-crate-metadata.json",
+        lambda wc: deleted_outputs(),

@@ -1,6 +1,7 @@
 """Shared fixtures: one end-to-end Snakemake run of the tiny config, reused by every workflow test."""
 
 import copy
+import hashlib
 import subprocess
 import sys
 from pathlib import Path
@@ -54,3 +55,32 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "e2e_workdir" in item.fixturenames or "workflow" in item.path.parts[-2:-1]:
             item.add_marker(pytest.mark.e2e)
+
+
+def tree_hashes(workdir):
+    """SHA-256 of every file (hidden ones included) under results/ and figures/, by relative path."""
+    return {
+        p.relative_to(workdir).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for d in ("results", "figures")
+        for p in sorted((workdir / d).rglob("*"))
+        if p.is_file()
+    }
+
+
+UNSHARE = ["unshare", "--pid", "--fork", "--mount-proc"]
+
+
+def python(*args, namespace=False, **kw):
+    """``python -c ...`` with this checkout's package, in a new PID namespace (with its own /proc) if asked."""
+    cmd = [*(UNSHARE if namespace else []), sys.executable, "-c", *args]
+    return subprocess.Popen(cmd, env={"PYTHONPATH": str(ROOT / "src")}, stdout=subprocess.PIPE, text=True, **kw)
+
+
+def unshare_works():
+    try:
+        return subprocess.run([*UNSHARE, "true"], capture_output=True).returncode == 0
+    except OSError:
+        return False
+
+
+needs_unshare = pytest.mark.skipif(not unshare_works(), reason="unshare --pid needs root (CAP_SYS_ADMIN)")

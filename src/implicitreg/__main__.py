@@ -1,7 +1,10 @@
 """Command line: ``python -m implicitreg verify | explain | claims | check-config``.
 
 - ``verify`` re-hashes every output listed in the manifest (and the source files it records) and prints every
-  difference; exit status 1 when there is any, 0 when everything matches.
+  difference; then, when the run used the config of the committed reference manifest
+  (``results/MANIFEST.reference.tsv``, the default config's outputs), compares the run with the reference file by
+  file (``docs/VERIFY.md`` says how to read a difference); exit status 1 on any difference. ``verify
+  --write-reference`` rewrites the reference from a run that passes its own check.
 - ``explain PATH`` prints one output's lineage back to the config: rules, parameters, seeds, inputs with their hashes,
   code files and package versions (``io.lineage.explain``); exit status 1 when the manifest does not record PATH.
 - ``claims`` prints the claims table, one line a claim (id, kind, verdict, measured against criterion); exit
@@ -15,13 +18,15 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from implicitreg.io import contract, provenance
 
 
 def verify(args) -> int:
+    manifest = Path(args.workdir) / args.manifest
     try:
-        head, rows = provenance.read_manifest(f"{args.workdir}/{args.manifest}")
+        head, rows = provenance.read_manifest(manifest)
         problems = provenance.verify(args.manifest, args.workdir)
     except (OSError, ValueError) as err:
         print(f"verify: cannot read the manifest: {err}", file=sys.stderr)
@@ -31,7 +36,21 @@ def verify(args) -> int:
     commit, dirty = head.get("code_commit", "unknown"), head.get("code_dirty", "unknown")
     verdict = f"{len(problems)} difference(s)" if problems else "all match"
     print(f"verify: {len(rows)} outputs, code {commit} (dirty: {dirty}): {verdict}", file=sys.stderr)
-    return 1 if problems else 0
+    if args.write_reference:
+        if problems:
+            print(f"verify: {args.reference} not written: this run does not match its own manifest", file=sys.stderr)
+            return 1
+        n = provenance.write_reference(manifest, args.reference)
+        print(f"verify: wrote {args.reference} ({n} outputs)", file=sys.stderr)
+        return 0
+    if not Path(args.reference).is_file():
+        print(f"verify: no reference manifest at {args.reference}: not compared", file=sys.stderr)
+        return 1 if problems else 0
+    differences, summary = provenance.compare_reference(manifest, args.reference)
+    for line in differences:
+        print(line)
+    print(f"verify: {summary}", file=sys.stderr)
+    return 1 if problems or differences else 0
 
 
 def explain(args) -> int:
@@ -81,6 +100,9 @@ def main(argv=None) -> int:
     v = sub.add_parser("verify", help="re-hash the outputs against the manifest; exit 1 on any difference")
     v.add_argument("--manifest", default=provenance.MANIFEST, help="manifest path, relative to --workdir")
     v.add_argument("--workdir", default=".", help="the directory the pipeline ran in")
+    v.add_argument("--reference", default=str(provenance.ROOT / provenance.REFERENCE),
+                   help="the reference manifest (default: the committed one of this checkout)")  # fmt: skip
+    v.add_argument("--write-reference", action="store_true", help="write --reference from this run (which must verify)")
     v.set_defaults(run=verify)
     e = sub.add_parser("explain", help="print one output's lineage: rules, params, seeds, inputs, code, packages")
     e.add_argument("path", help="an output path as the manifest records it, e.g. figures/F1_staircase.png")

@@ -1,10 +1,13 @@
-"""The compiled GD kernel against the numpy formulas, and its independence of batch, slots and chunking."""
+"""The compiled GD kernel against the numpy formulas, its independence of batch, slots and chunking, and its
+fused and portable multiply-add paths."""
+
+import hashlib
 
 import numpy as np
 import pytest
 
 from implicitreg.data import seeds, spectra, trajectory
-from implicitreg.linear import init
+from implicitreg.linear import init, simd
 from implicitreg.linear import kernel as gdkernel
 from implicitreg.linear import simulate as dynamics
 
@@ -130,3 +133,84 @@ def test_lanes_and_blas_paths_agree_to_rounding(monkeypatch):
         assert a.status == b.status
         assert abs(a.n_steps - b.n_steps) <= 1 and np.abs(a.k_cross - b.k_cross).max() <= 1
         np.testing.assert_allclose(a.factors[-1], b.factors[-1], rtol=1e-9, atol=1e-12)
+
+
+@pytest.mark.parametrize(
+    "d,p,depth,width", [(5, 4, 1, 4), (5, 4, 2, 3), (6, 5, 3, 6), (4, 6, 4, 2), (13, 9, 2, 11), (40, 36, 3, 33)]
+)
+def test_portable_path_equals_the_fused_path_to_rounding(d, p, depth, width):
+    """Multiply-adds rounded twice instead of once: the same runs to ``1e-12``, and on the lanes not the same bytes."""
+    U, V, Sx, Sxy, targets = problem(d, p, f"fma{d}{p}{depth}")
+    rng = seeds.rng(6, "fma", str(depth))
+    f0 = [init.random_init(d, p, depth, width, delta, rng) for delta in (0.5, 1.5, 3.0)]
+    stacked = [np.stack(fs) for fs in zip(*f0)]
+    kw = dict(max_steps=30, tol=0.0, n_log=5, U=U, V=V, targets=targets)
+    fused = dynamics.simulate(Sx, Sxy, stacked, [0.02, 0.05, 0.1], fma=True, **kw)
+    portable = dynamics.simulate(Sx, Sxy, stacked, [0.02, 0.05, 0.1], fma=False, **kw)
+    for a, b in zip(fused, portable):
+        assert a.status == b.status == "max_steps" and a.n_steps == b.n_steps == 30
+        np.testing.assert_array_equal(a.steps, b.steps)
+        np.testing.assert_allclose(b.W, a.W, rtol=1e-12, atol=1e-14)
+        np.testing.assert_allclose(b.loss, a.loss, rtol=1e-12, atol=0)
+        for fa, fb in zip(a.factors, b.factors):
+            np.testing.assert_allclose(fb, fa, rtol=1e-12, atol=1e-14)
+    if gdkernel.lanes_for(d, p, width) == gdkernel.LANES:
+        assert any(a.W.tobytes() != b.W.tobytes() for a, b in zip(fused, portable))
+
+
+def test_fma_choice_from_the_environment_and_the_cpu(monkeypatch):
+    """``IMPLICITREG_FMA=0`` forces the portable path; ``1`` or unset uses FMA where the CPU has it."""
+    monkeypatch.delenv(simd.FMA_ENV, raising=False)
+    monkeypatch.setattr(simd.config, "CPU_FEATURES", "+avx2,-fma")
+    assert not simd.host_has_fma() and simd.choose_fma() is simd.PORTABLE
+    monkeypatch.setattr(simd.config, "CPU_FEATURES", "+avx2,+fma")
+    assert simd.host_has_fma() and simd.choose_fma() is simd.FUSED
+    monkeypatch.setenv(simd.FMA_ENV, "0")
+    assert simd.choose_fma() is simd.PORTABLE and simd.choose_fma(True) is simd.FUSED
+    monkeypatch.setenv(simd.FMA_ENV, "1")
+    assert simd.choose_fma() is simd.FUSED and simd.choose_fma(False) is simd.PORTABLE
+    monkeypatch.setenv(simd.FMA_ENV, "no")
+    with pytest.raises(ValueError, match=simd.FMA_ENV):
+        simd.choose_fma()
+
+
+def test_the_environment_variable_reaches_the_kernel(monkeypatch):
+    U, V, Sx, Sxy, targets = problem(5, 4, "env")
+    f0 = [f[None] for f in init.random_init(5, 4, 2, 4, 1.0, seeds.rng(7, "env"))]
+    kw = dict(max_steps=50, tol=0.0, n_log=5, U=U, V=V, targets=targets)
+    (portable,) = dynamics.simulate(Sx, Sxy, f0, 0.05, fma=False, **kw)
+    monkeypatch.setenv(simd.FMA_ENV, "0")
+    (by_env,) = dynamics.simulate(Sx, Sxy, f0, 0.05, **kw)
+    compare_runs(by_env, portable)
+
+
+def exact_problem_runs():
+    """Eleven three-layer runs through eight slots on inputs that are exact binary fractions (no BLAS or LAPACK
+    rounding: ``Sigma_x`` is diagonal), so their bytes depend on the kernel alone."""
+    d, p, depth, width, B = 5, 4, 3, 4, 11
+    Sx = np.diag([2.0, 1.5, 1.25, 1.0, 0.75])
+    Sxy = np.fromfunction(lambda i, j: ((3 * i + 5 * j) % 7 - 3) / 8, (d, p))
+    f0 = [
+        np.fromfunction(lambda b, i, j, k=k: ((7 * i + 3 * j + 5 * b + k) % 11 - 5) / 32, (B, r, c))
+        for k, (r, c) in enumerate(init.factor_shapes(d, p, depth, width))
+    ]
+    etas = [(1 / 64, 1 / 8, 1 / 2, 4.0)[b % 4] for b in range(B)]
+    targets = np.array([0.5, 0.25, 0.125, 0.0625])
+    return dynamics.simulate(
+        Sx, Sxy, f0, etas, max_steps=2000, tol=1e-6, n_log=20, U=np.eye(d), V=np.eye(p), targets=targets
+    )
+
+
+@pytest.mark.skipif(simd.choose_fma() is not simd.FUSED, reason="the default path here is the portable one")
+def test_fused_lanes_give_the_recorded_bytes():
+    """The default (fused) lanes path reproduces, bit for bit, the digest its runs had when first recorded: every
+    IEEE operation of the lanes (add, multiply, fused multiply-add, square root) is exactly rounded, so any CPU
+    with FMA gives these bytes."""
+    runs = exact_problem_runs()
+    assert {t.status for t in runs} == {"converged", "max_steps", "diverged"}
+    h = hashlib.sha256()
+    for tr in runs:
+        for a in (tr.steps, tr.W, tr.loss, tr.k_cross, *tr.factors):
+            h.update(np.ascontiguousarray(a).tobytes())
+        h.update(f"{tr.status} {tr.n_steps}".encode())
+    assert h.hexdigest() == "f3959aab93a48e6aff71a22fd972c32ffed73e47fa35483f2aea32a8f516c7a4"

@@ -7,14 +7,13 @@ contain, then keys merged over the tiny config (``--configfile tiny.yaml bad.yam
 itself reports without naming the file when they are in a ``--configfile``).
 """
 
-import hashlib
 import shutil
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 import yaml
-from conftest import ROOT, TINY, run_snakemake
+from conftest import ROOT, TINY, run_snakemake, tree_hashes
 
 from implicitreg.config.check import ConfigError, validate
 
@@ -28,25 +27,19 @@ def header(path: Path, key: str) -> str | None:
     return None
 
 
-def snapshot(workdir: Path) -> dict[str, str]:
-    """SHA-256 of every file under results/ and figures/."""
-    return {p.relative_to(workdir).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for d in ("results", "figures") for p in sorted((workdir / d).rglob("*")) if p.is_file()}  # fmt: skip
-
-
 def refuse(path: Path, base: Path):
     """Run Snakemake on bad config ``path`` in a directory holding the committed figures and claims."""
     workdir = base / path.stem
     shutil.copytree(ROOT / "figures", workdir / "figures")
     (workdir / "results/tables").mkdir(parents=True)
     shutil.copy2(ROOT / "results/tables/claims.csv", workdir / "results/tables/claims.csv")
-    before = snapshot(workdir)
+    before = tree_hashes(workdir)
     if header(path, "as") == "config.yaml":
         shutil.copy2(path, workdir / "config.yaml")
         proc = run_snakemake(workdir, "--cores", "1", config=None)
     else:
         proc = run_snakemake(workdir, "--cores", "1", config=[TINY, path])
-    return proc, before, snapshot(workdir), workdir
+    return proc, before, tree_hashes(workdir), workdir
 
 
 @pytest.fixture(scope="module")

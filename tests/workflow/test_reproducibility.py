@@ -8,7 +8,6 @@
 - a deliberately unstable run ends as ``status = diverged`` with its step, with no NaN in any table.
 """
 
-import hashlib
 import html
 import os
 import re
@@ -20,19 +19,9 @@ import time
 
 import pandas as pd
 import pytest
-from conftest import ROOT, TINY, run_snakemake
+from conftest import ROOT, TINY, run_snakemake, tree_hashes
 
 from implicitreg.io import contract, provenance
-
-
-def tree_hashes(workdir):
-    """SHA-256 of every file (hidden ones included) under results/ and figures/, by relative path."""
-    return {
-        p.relative_to(workdir).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-        for d in ("results", "figures")
-        for p in sorted((workdir / d).rglob("*"))
-        if p.is_file()
-    }
 
 
 def test_cold_runs_in_two_directories_on_1_and_2_cores_are_byte_identical(e2e_workdir, tmp_path):

@@ -1,5 +1,6 @@
 # Config check, run grids, the active tables and figures, and the input functions every stage uses.
 import os
+import sys
 from dataclasses import asdict
 from pathlib import Path
 
@@ -10,6 +11,7 @@ from implicitreg.config import check
 from implicitreg.config.grid import describe_dmf, expand_dmf_runs, expand_runs, resolve
 from implicitreg.data.spectra import describe as describe_dataset
 from implicitreg.io import contract, provenance
+from implicitreg.io import files as fileio
 
 # One BLAS thread per job: results do not depend on the core count.
 for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
@@ -23,9 +25,15 @@ check.validate(
     check.load_schema(Path(workflow.basedir) / "workflow/schemas/config.schema.yaml"),
 )
 
-# Resume after a kill: a run that finds Snakemake's directory locks held by no live snakemake process
-# drops them, so rerunning the same command completes the interrupted run.
-provenance.clear_stale_locks(Path(".snakemake"), os.getpid())
+# Resume after a kill: locks whose recorded owner is provably dead (this host, boot and PID namespace, no
+# such process) are dropped; any other lock is kept and named, with `snakemake --unlock` (Snakemake then
+# refuses to run beside it). Cluster jobs re-read this file and leave the locks to the main process.
+if workflow.is_main_process:
+    _removed, _kept = provenance.clear_stale_locks(Path(".snakemake"))
+    for _lock in _removed:
+        print(f"removed the stale lock {_lock} of a dead run", file=sys.stderr)
+    for _message in _kept:
+        print(_message, file=sys.stderr)
 
 ANALYSES = config["analyses"]
 DATASETS = sorted(config["datasets"])
@@ -205,3 +213,42 @@ def claim_inputs(claim):
         else:
             inputs[name] = table(name)
     return inputs
+
+
+def record_lock_owner():
+    """Record who holds this run's Snakemake locks (called once they are held, before the first job)."""
+    provenance.record_lock_owner(
+        Path(".snakemake"), getattr(workflow.persistence, "_lockfile", {}).values()
+    )
+
+
+def refuse_changed_outputs():
+    """Stop before any job when an output of the DAG differs from its write-time record and is not rebuilt.
+
+    Such a file was tampered with, truncated or edited by hand after its producer wrote it; Snakemake
+    would feed it to every consumer (its mtime is newer). Files that this invocation regenerates anyway
+    (--forcerun, --forceall, incomplete jobs) pass. The error names each file and the command rebuilding it.
+    """
+    rebuilt = {str(f) for job in workflow.dag.needrun_jobs() for f in job.output}
+    changed = {}
+    for job in workflow.dag.jobs:
+        for f in map(str, job.output):
+            if f not in rebuilt and (now := fileio.changed_since_written(f)):
+                now, was = now[:12], fileio.written_record(f)["sha256"][:12]
+                changed[f] = f"sha256 {now} on disk, rule {job.rule.name} wrote {was}"
+    if changed:
+        raise WorkflowError(
+            "outputs changed after their producer wrote them (tampered, truncated or edited by hand); "
+            "no job will read them and the manifest will not certify them:\n"
+            + "".join(f"  {f}: {why}\n" for f, why in changed.items())
+            + "rebuild them (and everything computed from them) with:\n  "
+            + fileio.regenerate_command(" ".join(changed))
+        )
+
+
+def deleted_outputs():
+    """Outputs of the last manifest (same config) deleted since: inputs of rule all, so they are rebuilt.
+
+    Without this, a deleted dataset or run file whose consumers' outputs exist is never rebuilt.
+    """
+    return provenance.deleted_outputs(config)

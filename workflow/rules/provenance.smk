@@ -7,6 +7,13 @@ localrules:
     ro_crate,
 
 
+# Before the first job, with the locks held: record who holds them (common.smk), then stop if an output differs
+# from what its producer wrote.
+onstart:
+    record_lock_owner()
+    refuse_changed_outputs()
+
+
 rule contract_doc:
     """docs/CONTRACT.md: the results contract as tables, from io/contract.py."""
     input:

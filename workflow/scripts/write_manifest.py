@@ -1,4 +1,7 @@
-"""results/MANIFEST.tsv: every output with its SHA-256 and provenance, under the code and config header."""
+"""results/MANIFEST.tsv: every output with its SHA-256 and provenance, under the code and config header.
+
+An output whose bytes differ from what its producer wrote is refused, with the command that rebuilds it.
+"""
 
 import sys
 
@@ -7,5 +10,5 @@ from implicitreg.io import provenance
 sys.stderr = open(snakemake.log[0], "w")  # noqa: F821
 sm = snakemake  # noqa: F821
 head = provenance.header(dict(sm.params.config), sm.params.sources)
-provenance.write_manifest(sm.output[0], sm.params.records, head)
+provenance.write_manifest(sm.output[0], sm.params.records, head, check_written=True)
 print(f"{len(sm.params.records)} outputs, {len(sm.params.sources)} sources", file=sys.stderr)

@@ -1,21 +1,35 @@
-"""Atomic, deterministic writers: every output goes to a temporary file, then ``os.replace``.
+"""Atomic, durable, deterministic writers: every output goes to a temporary file, then ``os.replace``.
 
 A killed job therefore never leaves a half-written output under its final name; the temporary file it
 may leave behind (``.{name}.partial{suffix}``, one fixed name per output) is replaced when the output is
-next written.
+next written. The file is flushed to disk (``fsync``) before the rename and its directory after it, so a
+power loss leaves either the old bytes or the new ones.
+
+Every file written inside the working directory also gets a write-time record,
+``logs/hashes/{path}.json`` (``sha256``, ``bytes``, ``mtime_ns``): what its producer wrote, at the moment
+it wrote it. The manifest refuses to certify a file whose bytes differ from its record (tampered,
+truncated, or edited by hand), and the workflow refuses to start jobs that would read one.
 """
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import io
 import json
 import os
 import zipfile
+import zlib
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+
+HASHES = Path("logs/hashes")  # write-time records, relative to the working directory
+
+
+class UnreadableFileError(ValueError):
+    """An output that exists but cannot be read (truncated, corrupted): names it and how to rebuild it."""
 
 
 @contextlib.contextmanager
@@ -31,9 +45,103 @@ def atomic_path(path: str | os.PathLike):
     tmp.unlink(missing_ok=True)
     try:
         yield tmp
+        digest = fsync_and_hash(tmp)
         os.replace(tmp, path)
+        fsync_directory(path.parent)
+        record_written(path, digest)
     finally:
         tmp.unlink(missing_ok=True)
+
+
+def fsync_and_hash(path: Path) -> str:
+    """Flush ``path``'s bytes to the disk (``fsync``) and return their hex SHA-256, read back in one pass."""
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+        os.fsync(f.fileno())
+    return h.hexdigest()
+
+
+def fsync_directory(directory: Path) -> None:
+    """Flush a directory's entries (a rename inside it) to the disk; a no-op where directories cannot be opened."""
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def working_relative(path: str | os.PathLike) -> str | None:
+    """``path`` relative to the working directory as POSIX text, or None when it lies outside it."""
+    full = Path(os.path.abspath(path))
+    try:
+        return full.relative_to(Path.cwd()).as_posix()
+    except ValueError:
+        return None
+
+
+def record_path(rel: str, workdir: str | os.PathLike = ".") -> Path:
+    """Where the write-time record of the file ``rel`` (relative to ``workdir``) lives."""
+    return Path(workdir) / HASHES / f"{rel}.json"
+
+
+def record_written(path: Path, digest: str) -> None:
+    """Record ``digest``, size and mtime of ``path`` as just written (only for files inside the working directory).
+
+    The record is itself written to a temporary name and renamed, so it is whole or absent.
+    """
+    rel = working_relative(path)
+    if rel is None:
+        return
+    st = path.stat()
+    record = record_path(rel)
+    record.parent.mkdir(parents=True, exist_ok=True)
+    tmp = record.with_name(f".{record.name}.partial")
+    tmp.write_text(json.dumps({"sha256": digest, "bytes": st.st_size, "mtime_ns": st.st_mtime_ns}) + "\n")
+    os.replace(tmp, record)
+
+
+def written_record(rel: str, workdir: str | os.PathLike = ".") -> dict | None:
+    """The write-time record (``sha256``, ``bytes``, ``mtime_ns``) of ``rel`` under ``workdir``, or None."""
+    try:
+        return json.loads(record_path(rel, workdir).read_text())
+    except (OSError, ValueError):
+        return None
+
+
+def sha256(path: str | os.PathLike) -> str:
+    """Hex SHA-256 of a file's bytes."""
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def changed_since_written(rel: str, workdir: str | os.PathLike = ".", *, full: bool = False) -> str | None:
+    """The SHA-256 now on disk when the existing file ``rel`` (under ``workdir``) differs from its record, else None.
+
+    Files without a record, and missing files, give None (nothing to compare). Unless ``full``, a file
+    whose size and mtime equal the record's is taken as unchanged without re-hashing (as ``git status``
+    does); ``full`` always re-hashes.
+    """
+    record, path = written_record(rel, workdir), Path(workdir) / rel
+    if record is None or not path.is_file():
+        return None
+    st = path.stat()
+    if not full and (st.st_size, st.st_mtime_ns) == (record["bytes"], record["mtime_ns"]):
+        return None
+    digest = sha256(path)
+    return None if digest == record["sha256"] else digest
+
+
+def regenerate_command(rel: str) -> str:
+    """The command that rebuilds the output ``rel`` with its producer, and everything computed from it."""
+    return f"snakemake --cores all --forcerun {rel}"
 
 
 def save_npz(path, **arrays) -> None:
@@ -70,6 +178,17 @@ def save_parquet(path, df: pd.DataFrame) -> None:
 
 
 def load_npz(path) -> dict[str, np.ndarray]:
-    """All members of an npz file as a plain dict."""
-    with np.load(path, allow_pickle=False) as data:
-        return {k: data[k] for k in data.files}
+    """All members of an npz file as a plain dict.
+
+    A file that exists but cannot be read (truncated or corrupted: ``BadZipFile``, ``EOFError``,
+    ``ValueError``, ``zlib.error``) raises ``UnreadableFileError`` naming it and the command that rebuilds it.
+    """
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            return {k: data[k] for k in data.files}
+    except (zipfile.BadZipFile, EOFError, ValueError, zlib.error) as err:
+        rel = working_relative(path) or str(path)
+        raise UnreadableFileError(
+            f"{rel} cannot be read ({type(err).__name__}: {err}); it was damaged after it was written: "
+            f"rebuild it with `{regenerate_command(rel)}`"
+        ) from err

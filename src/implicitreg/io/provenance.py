@@ -5,7 +5,13 @@
 - ``write_manifest`` / ``read_manifest``: ``results/MANIFEST.tsv``, one row per output with its SHA-256,
   the rule that made it, its wildcards, resolved parameters (seeds included) and inputs, under a header naming
   the code version, the package versions, the config hash and the SHA-256 of every source file.
-- ``verify``: re-hash the files on disk against a manifest and list every difference.
+- ``verify``: re-hash the files on disk against a manifest and list every difference;
+  ``compare_reference``: compare a run's manifest with the committed reference of the default config.
+- ``write_manifest(check_written=True)`` refuses a file whose bytes differ from what its producer wrote
+  (``fileio``'s write-time records); ``deleted_outputs`` lists the outputs of the last manifest that are gone.
+- ``record_lock_owner`` / ``clear_stale_locks``: Snakemake's locks carry only file names; the run that holds
+  them records who it is (host, boot id, PID namespace, PID and its start time), and a lock is cleared only
+  when that process is provably dead.
 
 The manifest holds no timestamps or absolute paths: the same config and code give the same bytes.
 """
@@ -17,12 +23,14 @@ import functools
 import hashlib
 import json
 import os
+import socket
 import subprocess
 import sys
 from importlib import metadata
 from pathlib import Path
 
-from implicitreg.io.files import atomic_path
+from implicitreg.io import files as fileio
+from implicitreg.io.files import atomic_path, sha256
 
 PACKAGE = "implicitreg"
 PACKAGE_DIR = Path(__file__).resolve().parents[1]  # src/implicitreg/
@@ -30,15 +38,12 @@ ROOT = PACKAGE_DIR.parents[1]  # the project root
 COLUMNS = ["path", "sha256", "bytes", "rule", "wildcards", "params", "inputs"]
 OUTPUT_DIRS = ("results", "figures")
 MANIFEST = "results/MANIFEST.tsv"
+REFERENCE = "results/MANIFEST.reference.tsv"  # committed: path and SHA-256 of every output of the default config
+REFERENCE_COLUMNS = ["path", "sha256"]
 
 
-def sha256(path: str | os.PathLike) -> str:
-    """Hex SHA-256 of a file's bytes."""
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
+class NotAsWrittenError(ValueError):
+    """Outputs whose bytes differ from what their producer wrote: the manifest will not certify them."""
 
 
 @functools.cache  # the DAG asks for the same few sources dozens of times: parse each once
@@ -164,7 +169,7 @@ def output_files(workdir: str | os.PathLike = ".", dirs=OUTPUT_DIRS) -> list[str
     """Every file under ``dirs`` of ``workdir`` (relative POSIX paths, sorted, hidden ones too), bar the manifest."""
     workdir = Path(workdir)
     found = [p.relative_to(workdir).as_posix() for d in dirs for p in (workdir / d).rglob("*") if p.is_file()]
-    return sorted(rel for rel in found if rel != MANIFEST)
+    return sorted(rel for rel in found if rel not in (MANIFEST, REFERENCE))
 
 
 def recorded_inputs(paths, root: str | os.PathLike = ROOT, workdir: str | os.PathLike = ".") -> list[str]:
@@ -184,12 +189,16 @@ def recorded_inputs(paths, root: str | os.PathLike = ROOT, workdir: str | os.Pat
     return sorted(out)
 
 
-def write_manifest(path, records: dict[str, dict], head: list[tuple[str, str]], workdir=".") -> None:
+def write_manifest(
+    path, records: dict[str, dict], head: list[tuple[str, str]], workdir=".", *, check_written: bool = False
+) -> None:
     """``records`` maps each output path to ``{rule, wildcards, params, inputs}``; rows are sorted by path.
 
     Header lines are ``# key<TAB>value``; then a ``COLUMNS`` row and one row per output file, with wildcards,
     params and inputs (a list of paths, ``recorded_inputs``) as canonical JSON. A directory output contributes
-    every file in it; a missing output is an error (the manifest must run after every job it records).
+    every file in it; a missing output is an error (the manifest must run after every job it records). With
+    ``check_written``, a file whose SHA-256 differs from its write-time record (or that has none) raises
+    ``NotAsWrittenError`` listing every such file and the command that rebuilds it; nothing is written then.
     """
     workdir = Path(workdir)
     files = {}
@@ -199,6 +208,8 @@ def write_manifest(path, records: dict[str, dict], head: list[tuple[str, str]], 
             raise FileNotFoundError(f"{rel} (rule {rec['rule']}) is not on disk: the manifest cannot record it")
         inside = sorted(p for p in full.rglob("*") if p.is_file()) if full.is_dir() else [full]
         files |= {p.relative_to(workdir).as_posix(): rec for p in inside}
+    if check_written:
+        refuse_not_as_written(files, workdir)
     lines = [f"# {k}\t{v}" for k, v in head]
     lines.append("\t".join(COLUMNS))
     for rel in sorted(files):
@@ -258,36 +269,212 @@ def verify(manifest=MANIFEST, workdir=".", root: str | os.PathLike | None = ROOT
     return problems
 
 
-def clear_stale_locks(state: str | os.PathLike, pid: int) -> bool:
-    """Drop Snakemake's directory locks under ``state`` (``.snakemake``) when the run that took them is gone.
+def refuse_not_as_written(files: dict[str, dict], workdir=".") -> None:
+    """Raise ``NotAsWrittenError`` when any of ``files`` (path -> record with ``rule``) is not as its producer wrote it.
 
-    The invocation ``pid`` that finds no live owner records itself in ``state/owner.pid``; one that finds
-    locks whose recorded owner is no longer a running snakemake process removes them, so that rerunning
-    the command of a killed run completes it. A live run's locks are never touched. Returns whether
-    stale locks were removed.
+    Every file is re-hashed and compared with its write-time record (``fileio.written_record``).
     """
-    state = Path(state)
-    owner, locks = state / "owner.pid", state / "locks"
-    if owner.is_file() and snakemake_alive(int(owner.read_text().strip() or 0)):
-        return False
-    stale = sorted(locks.glob("*.lock")) if locks.is_dir() else []
-    for lock in stale:
-        lock.unlink(missing_ok=True)
-    state.mkdir(exist_ok=True)
-    owner.write_text(f"{pid}\n")
-    return bool(stale)
+    problems = {}
+    for rel in sorted(files):
+        rule, record = files[rel]["rule"], fileio.written_record(rel, workdir)
+        if record is None:
+            problems[rel] = f"no write-time record from rule {rule} (written outside the workflow?)"
+        elif now := fileio.changed_since_written(rel, workdir, full=True):
+            problems[rel] = f"sha256 {now[:12]} on disk, rule {rule} wrote {record['sha256'][:12]}"
+    if problems:
+        raise NotAsWrittenError(
+            "the manifest will not certify outputs whose bytes differ from what their producer wrote:\n"
+            + "".join(f"  {rel}: {why}\n" for rel, why in problems.items())
+            + "rebuild them (and everything computed from them) with:\n  "
+            + fileio.regenerate_command(" ".join(problems))
+        )
 
 
-def snakemake_alive(pid: int) -> bool:
-    """Whether ``pid`` is a running snakemake process (any running process where ``/proc`` is missing)."""
-    if pid <= 0:
-        return False
+def deleted_outputs(config: dict, manifest=MANIFEST, workdir=".") -> list[str]:
+    """Outputs listed in the last ``manifest`` of the same config that are no longer on disk, sorted.
+
+    Snakemake rebuilds a missing file only when a job that must run needs it; a deleted dataset or run file
+    whose consumers' outputs exist is otherwise never rebuilt. The manifest rule takes these as inputs.
+    An unreadable manifest, or one of another config, gives none.
+    """
     try:
-        if Path("/proc").is_dir():
-            return b"snakemake" in Path(f"/proc/{pid}/cmdline").read_bytes()
-        os.kill(pid, 0)
-    except PermissionError:
-        return True
+        head, rows = read_manifest(Path(workdir) / manifest)
+    except (OSError, ValueError):
+        return []
+    if head.get("config_sha256") != config_hash(config):
+        return []
+    return sorted(r["path"] for r in rows if not (Path(workdir) / r["path"]).exists())
+
+
+def write_reference(manifest, reference) -> int:
+    """Write ``reference``: path and SHA-256 of every row of ``manifest``, under its config hash and commit.
+
+    Returns the number of outputs. Run after ``snakemake`` with the default config whenever its outputs change.
+    """
+    head, rows = read_manifest(manifest)
+    lines = [f"# {k}\t{head.get(k, 'unknown')}" for k in ("config_sha256", "code_commit")]
+    lines.append("\t".join(REFERENCE_COLUMNS))
+    lines += [f"{r['path']}\t{r['sha256']}" for r in rows]
+    with atomic_path(reference) as tmp:
+        tmp.write_text("\n".join(lines) + "\n")
+    return len(rows)
+
+
+def read_reference(path) -> tuple[dict[str, str], dict[str, str]]:
+    """``(header, {path: sha256})`` of a reference written by ``write_reference``."""
+    head, digests, columns = {}, {}, None
+    for line in Path(path).read_text().splitlines():
+        if line.startswith("# "):
+            key, _, value = line[2:].partition("\t")
+            head[key] = value
+        elif columns is None:
+            columns = line.split("\t")
+        elif line:
+            rel, digest = line.split("\t")
+            digests[rel] = digest
+    if columns != REFERENCE_COLUMNS:
+        raise ValueError(f"{path}: not a reference manifest (expected columns {REFERENCE_COLUMNS}, got {columns})")
+    return head, digests
+
+
+def compare_reference(manifest, reference) -> tuple[list[str], str]:
+    """``(differences, verdict)`` between a run's ``manifest`` and the committed ``reference``, file by file.
+
+    Differences are ``differs`` (another SHA-256), ``missing`` (in the reference only) and ``new`` (in the
+    run only). A run of another config than the reference's is not compared: the verdict says so.
+    """
+    head, rows = read_manifest(manifest)
+    ref_head, ref = read_reference(reference)
+    if head.get("config_sha256") != ref_head.get("config_sha256"):
+        return [], (
+            f"reference not compared: this run's config ({head.get('config_sha256', '?')[:12]}) is not the "
+            f"reference's ({ref_head.get('config_sha256', '?')[:12]}, the default config.yaml)"
+        )
+    ours = {r["path"]: r["sha256"] for r in rows}
+    problems = []
+    for rel in sorted(ours.keys() | ref.keys()):
+        if rel not in ours:
+            problems.append(f"missing  {rel} (in the reference, not in this run)")
+        elif rel not in ref:
+            problems.append(f"new      {rel} (not in the reference)")
+        elif ours[rel] != ref[rel]:
+            problems.append(f"differs  {rel} (sha256 {ours[rel][:12]}, reference {ref[rel][:12]})")
+    verdict = f"{len(problems)} difference(s)" if problems else "all match"
+    return problems, f"reference (code {ref_head.get('code_commit', 'unknown')}): {len(ref)} outputs, {verdict}"
+
+
+def lock_owner_file(state: str | os.PathLike, pid: int) -> Path:
+    """The record of the run with ``pid`` that holds locks: beside Snakemake's locks, removed with them."""
+    return Path(state) / "locks" / f"owner-{pid}.json"
+
+
+def process_identity(pid: int | None = None) -> dict:
+    """Who process ``pid`` (default: this one) is, as this process sees it.
+
+    ``host`` (hostname), ``boot_id`` (``/proc/sys/kernel/random/boot_id``, new at every boot), ``pid_ns``
+    (the PID namespace, ``/proc/self/ns/pid``), ``pid`` and ``start`` (its start time in clock ticks since
+    boot, ``/proc/{pid}/stat`` field 22, which tells a reused PID from the original). Unknown parts are None.
+    """
+    pid = os.getpid() if pid is None else pid
+    return {
+        "host": socket.gethostname(),
+        "boot_id": read_text("/proc/sys/kernel/random/boot_id"),
+        "pid_ns": read_link("/proc/self/ns/pid"),
+        "pid": pid,
+        "start": (process_stat(pid) or {}).get("start"),
+    }
+
+
+def read_text(path) -> str | None:
+    try:
+        return Path(path).read_text().strip()
     except OSError:
-        return False
+        return None
+
+
+def read_link(path) -> str | None:
+    try:
+        return os.readlink(path)
+    except OSError:
+        return None
+
+
+def process_stat(pid: int) -> dict | None:
+    """``{state, start}`` of process ``pid`` from ``/proc/{pid}/stat`` (fields 3 and 22), None when there is none."""
+    text = read_text(f"/proc/{pid}/stat")
+    if text is None:
+        return None
+    fields = text.rpartition(")")[2].split()  # the command name, in parentheses, may hold spaces
+    return {"state": fields[0], "start": int(fields[19])}
+
+
+def record_lock_owner(state: str | os.PathLike, locks, pid: int | None = None) -> Path:
+    """Record that this process (``pid``) holds the Snakemake lock files ``locks`` under ``state/locks``."""
+    identity = process_identity(pid)
+    path = lock_owner_file(state, identity["pid"])
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.partial")
+    tmp.write_text(json.dumps(identity | {"locks": sorted(Path(lock).name for lock in locks)}, sort_keys=True))
+    os.replace(tmp, path)
+    return path
+
+
+def owner_dead(owner: dict, here: dict) -> bool | str:
+    """True when ``owner`` (a lock owner record) is provably a dead process; else why it cannot be cleared.
+
+    Provably dead means: same host, same boot, same PID namespace as ``here`` (this process), a ``/proc``
+    of this namespace, and no process with its PID and start time (or only a zombie).
+    """
+    who = f"snakemake pid {owner.get('pid')} on host {owner.get('host')}"
+    if owner.get("host") != here["host"]:
+        return f"its owner, {who}, runs on another host, where this process cannot see it"
+    if owner.get("boot_id") is None or owner.get("boot_id") != here["boot_id"]:
+        return f"its owner, {who}, was started under another boot id (a reboot, or another machine of that name)"
+    if owner.get("pid_ns") is None or owner.get("pid_ns") != here["pid_ns"]:
+        return (
+            f"its owner, {who}, runs in another PID namespace ({owner.get('pid_ns')}; this one is "
+            f"{here['pid_ns']}: a container or another job step), where its PID cannot be checked"
+        )
+    if (process_stat(os.getpid()) or {}).get("start") != here["start"] or here["start"] is None:
+        return "this process's /proc is not of its own PID namespace, so no PID can be checked"
+    now = process_stat(int(owner["pid"]))
+    if now is not None and now["start"] == owner.get("start") and now["state"] not in ("Z", "X"):
+        return f"its owner, {who}, is running"
     return True
+
+
+def clear_stale_locks(state: str | os.PathLike) -> tuple[list[str], list[str]]:
+    """Remove the Snakemake locks under ``state/locks`` whose recorded owner is provably dead.
+
+    Returns ``(removed, kept)``: the removed lock paths, and for every lock kept a message naming it, why it
+    is kept and ``snakemake --unlock``. A lock with no owner record (a run killed before it started jobs, or
+    one that did not record itself) is kept: nothing proves its owner dead. Owner records all of whose locks
+    are gone, and whose process is dead, are removed too.
+    """
+    locks = Path(state) / "locks"
+    if not locks.is_dir():
+        return [], []
+    here = process_identity()
+    owners: dict[str, tuple[Path, dict]] = {}
+    for path in sorted(locks.glob("owner-*.json")):
+        try:
+            owner = json.loads(path.read_text())
+        except (OSError, ValueError):
+            continue
+        owners |= {name: (path, owner) for name in owner.get("locks", [])}
+    removed, kept = [], []
+    for lock in sorted(locks.glob("*.lock")):
+        _, owner = owners.get(lock.name, (None, None))
+        verdict = owner_dead(owner, here) if owner else "it has no owner record, so nothing proves its owner dead"
+        if verdict is True:
+            lock.unlink(missing_ok=True)
+            removed.append(lock.as_posix())
+        else:
+            kept.append(
+                f"lock {lock.as_posix()} kept: {verdict}. If no snakemake runs in this directory, remove it "
+                "with `snakemake --unlock`"
+            )
+    for path, owner in {p: o for p, o in owners.values()}.items():
+        if not any((locks / name).exists() for name in owner["locks"]) and owner_dead(owner, here) is True:
+            path.unlink(missing_ok=True)
+    return removed, kept

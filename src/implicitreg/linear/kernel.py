@@ -1,4 +1,4 @@
-"""The compiled discrete-GD kernel behind ``dynamics.simulate`` (THEORY.md section 1).
+"""The compiled discrete-GD kernel behind ``simulate.simulate`` (THEORY.md section 1).
 
 Per run and per iteration ``k``, with ``W = W1 ... WL``:
 
@@ -10,12 +10,16 @@ Per run and per iteration ``k``, with ``W = W1 ... WL``:
 
 **Slots and lanes.** The kernel keeps ``nl`` runs in flight, one per slot, and steps them together: a
 matrix ``X`` (rows x cols) of every slot lives in one flat buffer, element ``(i, j)`` of slot ``s`` at
-``(i cols + j) nl + s``. Small shapes use ``nl = LANES = 8`` slots, so every arithmetic operation is one
-8-wide SIMD instruction across eight runs (explicit LLVM vectors, below); larger shapes use ``nl = 1``,
+``(i cols + j) nl + s``. Small shapes use ``nl = LANES`` slots (``simd.LANES``, 8), so every arithmetic operation
+is one SIMD instruction across ``LANES`` runs (explicit LLVM vectors, ``simd``); larger shapes use ``nl = 1``,
 where the buffer is a plain C-ordered matrix and products go to BLAS. When a run stops, its slot takes the
 next run of the batch, so the slots stay busy until the batch is done. Each lane computes its run with
 the same operations in the same order whatever the other lanes hold, so a run's bytes do not depend on
 which runs share its batch; ``nl`` depends on the shape alone (``lanes_for``).
+
+**Fused multiply-add.** Products and sums of squares accumulate with ``vfma``; the ``fma`` argument
+(``simd.FUSED`` or ``simd.PORTABLE``, see ``simd.choose_fma``) says whether each multiply-add is rounded once
+or twice. It is fixed at compile time: each choice is its own compiled kernel.
 
 A run stops ``converged`` when ``||G||_F <= conv_threshold``, ``diverged`` when ``W`` or the loss is not
 finite or the loss exceeds ``blowup (1 + L(0))``, ``max_steps`` at ``k = max_steps``. Logged rows go to
@@ -26,13 +30,11 @@ last iteration): memory is bounded by the number of logged steps, not of iterati
 from __future__ import annotations
 
 import numpy as np
-from llvmlite import ir
-from numba import njit, types
-from numba.core import cgutils
-from numba.extending import intrinsic, models, register_model
+from numba import njit
 
-LANES = 8  # float64 lanes of one vector: one AVX-512 register, two AVX2 ones
-LANE_MAX_DIM = 28  # shapes up to this size run eight per SIMD instruction, larger ones one by one on BLAS
+from implicitreg.linear.simd import LANES, vfma, vload, vmul, vsplat, vstore, vsub
+
+LANE_MAX_DIM = 28  # shapes up to this size run LANES per SIMD instruction, larger ones one by one on BLAS
 
 CONVERGED, MAX_STEPS, DIVERGED = 0, 1, 2
 STATUS_NAMES = ("converged", "max_steps", "diverged")
@@ -44,97 +46,15 @@ def lanes_for(d: int, p: int, width: int) -> int:
 
 
 # ---------------------------------------------------------------------------------------------------------------
-# Eight float64 lanes as one LLVM vector value, so that numba keeps them in registers.
-
-
-class Vec(types.Type):
-    def __init__(self):
-        super().__init__(name="Vec")
-
-
-vec = Vec()
-_VT = ir.VectorType(ir.DoubleType(), LANES)
-
-
-@register_model(Vec)
-class _VecModel(models.PrimitiveModel):
-    def __init__(self, dmm, fe_type):
-        super().__init__(dmm, fe_type, _VT)
-
-
-def _vec_pointer(context, builder, arrty, arr, offset):
-    data = context.make_array(arrty)(context, builder, arr).data
-    return builder.bitcast(builder.gep(data, [offset]), _VT.as_pointer())
-
-
-@intrinsic
-def vload(typingctx, arr, offset):
-    """``arr[offset : offset + LANES]`` as a vector."""
-
-    def codegen(context, builder, sig, args):
-        return builder.load(_vec_pointer(context, builder, sig.args[0], *args), align=8)
-
-    return vec(arr, offset), codegen
-
-
-@intrinsic
-def vstore(typingctx, arr, offset, v):
-    """``arr[offset : offset + LANES] = v``."""
-
-    def codegen(context, builder, sig, args):
-        builder.store(args[2], _vec_pointer(context, builder, sig.args[0], args[0], args[1]), align=8)
-        return context.get_dummy_value()
-
-    return types.none(arr, offset, v), codegen
-
-
-@intrinsic
-def vsplat(typingctx, x):
-    """``(x, x, ..., x)``."""
-
-    def codegen(context, builder, sig, args):
-        value = context.cast(builder, args[0], sig.args[0], types.float64)
-        return builder.shuffle_vector(
-            builder.insert_element(ir.Constant(_VT, None), value, ir.Constant(ir.IntType(32), 0)),
-            ir.Constant(_VT, None),
-            ir.Constant(ir.VectorType(ir.IntType(32), LANES), [0] * LANES),
-        )
-
-    return vec(x), codegen
-
-
-def _binary(op):
-    @intrinsic
-    def fn(typingctx, a, b):
-        return vec(vec, vec), lambda context, builder, sig, args: getattr(builder, op)(*args)
-
-    return fn
-
-
-vsub, vmul = _binary("fsub"), _binary("fmul")
-
-
-@intrinsic
-def vfma(typingctx, a, b, c):
-    """``a * b + c`` rounded once (``llvm.fma``)."""
-
-    def codegen(context, builder, sig, args):
-        fn = cgutils.get_or_insert_function(builder.module, ir.FunctionType(_VT, [_VT] * 3), "llvm.fma.v8f64")
-        return builder.call(fn, args)
-
-    return vec(vec, vec, vec), codegen
-
-
-# ---------------------------------------------------------------------------------------------------------------
 # Block buffers: ``rows x cols`` for every slot, padded to whole vectors.
 
 
 @njit(cache=True)
 def _buffer(rows, cols, nl):
-    """Zeroed, 64-byte aligned buffer for a ``rows x cols`` matrix of ``nl`` slots, padded to whole vectors."""
+    """Zeroed buffer for a ``rows x cols`` matrix of ``nl`` slots, padded to whole vectors and aligned to one."""
     size = -(-(rows * cols * nl) // LANES) * LANES
     raw = np.zeros(size + LANES)
-    start = (-(raw.ctypes.data // 8)) % LANES
+    start = (-(raw.ctypes.data // raw.itemsize)) % LANES
     return raw[start : start + size]
 
 
@@ -165,8 +85,8 @@ def _get(buf, s, nl, out):
 
 
 @njit(cache=True)
-def _mm_lanes(A, B, C, n, q, m, a_rs, a_cs, b_rs, b_cs):
-    """Eight slots at once: register tiles of 2 x 4 output vectors, each the sum over ``l`` in order."""
+def _mm_lanes(A, B, C, n, q, m, a_rs, a_cs, b_rs, b_cs, fma):
+    """``LANES`` slots at once: register tiles of 2 x 4 output vectors, each the sum over ``l`` in order."""
     V = LANES
     i = 0
     while i < n:
@@ -183,8 +103,8 @@ def _mm_lanes(A, B, C, n, q, m, a_rs, a_cs, b_rs, b_cs):
                 b1 = vload(B, (o + b_cs) * V)
                 b2 = vload(B, (o + 2 * b_cs) * V)
                 b3 = vload(B, (o + 3 * b_cs) * V)
-                c0, c1, c2, c3 = vfma(a, b0, c0), vfma(a, b1, c1), vfma(a, b2, c2), vfma(a, b3, c3)
-                d0, d1, d2, d3 = vfma(e, b0, d0), vfma(e, b1, d1), vfma(e, b2, d2), vfma(e, b3, d3)
+                c0, c1, c2, c3 = vfma(a, b0, c0, fma), vfma(a, b1, c1, fma), vfma(a, b2, c2, fma), vfma(a, b3, c3, fma)
+                d0, d1, d2, d3 = vfma(e, b0, d0, fma), vfma(e, b1, d1, fma), vfma(e, b2, d2, fma), vfma(e, b3, d3, fma)
             o = (i * m + j) * V
             vstore(C, o, c0)
             vstore(C, o + V, c1)
@@ -201,8 +121,8 @@ def _mm_lanes(A, B, C, n, q, m, a_rs, a_cs, b_rs, b_cs):
             c0 = d0 = vsplat(0.0)
             for l in range(q):
                 b0 = vload(B, (l * b_rs + j * b_cs) * V)
-                c0 = vfma(vload(A, (i * a_rs + l * a_cs) * V), b0, c0)
-                d0 = vfma(vload(A, (i1 * a_rs + l * a_cs) * V), b0, d0)
+                c0 = vfma(vload(A, (i * a_rs + l * a_cs) * V), b0, c0, fma)
+                d0 = vfma(vload(A, (i1 * a_rs + l * a_cs) * V), b0, d0, fma)
             vstore(C, (i * m + j) * V, c0)
             if two:
                 vstore(C, (i1 * m + j) * V, d0)
@@ -217,50 +137,56 @@ def _mat(X, rows, cols):
 
 
 @njit(cache=True)
-def mm_nn(A, B, C, n, q, m, nl):
+def mm_nn(A, B, C, n, q, m, nl, fma):
     """``C = A B``, ``A`` stored ``n x q``, ``B`` stored ``q x m``: SIMD lanes, or BLAS for one slot."""
     if nl == LANES:
-        _mm_lanes(A, B, C, n, q, m, q, 1, m, 1)
+        _mm_lanes(A, B, C, n, q, m, q, 1, m, 1, fma)
     else:
         np.dot(_mat(A, n, q), _mat(B, q, m), _mat(C, n, m))
 
 
 @njit(cache=True)
-def mm_tn(A, B, C, n, q, m, nl):
+def mm_tn(A, B, C, n, q, m, nl, fma):
     """``C = A^T B``, ``A`` stored ``q x n``, ``B`` stored ``q x m``."""
     if nl == LANES:
-        _mm_lanes(A, B, C, n, q, m, 1, n, m, 1)
+        _mm_lanes(A, B, C, n, q, m, 1, n, m, 1, fma)
     else:
         np.dot(_mat(A, q, n).T, _mat(B, q, m), _mat(C, n, m))
 
 
 @njit(cache=True)
-def mm_nt(A, B, C, n, q, m, nl):
+def mm_nt(A, B, C, n, q, m, nl, fma):
     """``C = A B^T``, ``A`` stored ``n x q``, ``B`` stored ``m x q``."""
     if nl == LANES:
-        _mm_lanes(A, B, C, n, q, m, q, 1, 1, q)
+        _mm_lanes(A, B, C, n, q, m, q, 1, 1, q, fma)
     else:
         np.dot(_mat(A, n, q), _mat(B, m, q).T, _mat(C, n, m))
 
 
 # ---------------------------------------------------------------------------------------------------------------
-# Elementwise passes over whole buffers, one vector at a time (the same code for eight slots or one).
+# Elementwise passes over whole buffers, one vector at a time (the same code for LANES slots or one).
 
 
 @njit(cache=True)
 def _slot_sums(acc, nl, out, scale):
-    """Per-slot totals of a vector accumulator: its lanes (``nl = LANES``), or their sum in a fixed order."""
+    """Per-slot totals of a vector accumulator: its lanes (``nl = LANES``), or their sum as a balanced tree,
+    ``((t0 + t1) + (t2 + t3)) + ((t4 + t5) + (t6 + t7))`` for eight lanes."""
     tmp = np.empty(LANES)
     vstore(tmp, 0, acc)
     if nl == LANES:
         for s in range(LANES):
             out[s] = scale * tmp[s]
     else:
-        out[0] = scale * (((tmp[0] + tmp[1]) + (tmp[2] + tmp[3])) + ((tmp[4] + tmp[5]) + (tmp[6] + tmp[7])))
+        half = LANES // 2
+        while half >= 1:  # tmp[:half] := sums of adjacent pairs of tmp[:2 half]
+            for i in range(half):
+                tmp[i] = tmp[2 * i] + tmp[2 * i + 1]
+            half //= 2
+        out[0] = scale * tmp[0]
 
 
 @njit(cache=True)
-def residual(G, Sxy, W, W_star, nl, loss, gsq, bad):
+def residual(G, Sxy, W, W_star, nl, fma, loss, gsq, bad):
     """``G <- G - Sigma_xy``; per slot ``loss = 1/2 <W - W_*, G>``, ``gsq = ||G||_F^2`` and ``bad``, NaN iff ``W``
     is not finite (``sum (W - W_*) 0``)."""
     acc_loss = acc_gsq = acc_bad = zero = vsplat(0.0)
@@ -268,9 +194,9 @@ def residual(G, Sxy, W, W_star, nl, loss, gsq, bad):
         g = vsub(vload(G, o), vload(Sxy, o))
         vstore(G, o, g)
         e = vsub(vload(W, o), vload(W_star, o))
-        acc_loss = vfma(e, g, acc_loss)
-        acc_gsq = vfma(g, g, acc_gsq)
-        acc_bad = vfma(e, zero, acc_bad)
+        acc_loss = vfma(e, g, acc_loss, fma)
+        acc_gsq = vfma(g, g, acc_gsq, fma)
+        acc_bad = vfma(e, zero, acc_bad, fma)
     _slot_sums(acc_loss, nl, loss, 0.5)
     _slot_sums(acc_gsq, nl, gsq, 1.0)
     _slot_sums(acc_bad, nl, bad, 1.0)
@@ -299,30 +225,30 @@ def components(WV, U_b, d, m, nl, comp):
 
 
 @njit(cache=True)
-def end_to_end(F, W, prefix, d, width, p, nl):
+def end_to_end(F, W, prefix, d, width, p, nl, fma):
     """``W = W1 ... WL``; ``prefix[j] = W1 ... W{j+1}`` (``prefix[0]`` is ``W1`` itself)."""
     L = len(F)
     if L == 1:
         W[:] = F[0]
         return
     for j in range(1, L - 1):
-        mm_nn(prefix[j - 1], F[j], prefix[j], d, width, width, nl)
-    mm_nn(prefix[L - 2], F[L - 1], W, d, width, p, nl)
+        mm_nn(prefix[j - 1], F[j], prefix[j], d, width, width, nl, fma)
+    mm_nn(prefix[L - 2], F[L - 1], W, d, width, p, nl, fma)
 
 
 @njit(cache=True)
-def gradients(F, G, suffix, H, grads, d, width, p, nl):
+def gradients(F, G, suffix, H, grads, d, width, p, nl, fma):
     """``grads[j] = dL/dWj = (W1 ... W{j-1})^T G (W{j+1} ... WL)^T`` for every factor (``grads[L-1]`` is ``H[L-2]``)."""
     L = len(F)
     if L == 1:
         return
     for j in range(L - 2, 0, -1):  # suffix[j] = W{j+1} ... WL, suffix[L-1] is WL itself
-        mm_nn(F[j], suffix[j + 1], suffix[j], width, width, p, nl)
-    mm_nt(G, suffix[1], grads[0], d, p, width, nl)
-    mm_tn(F[0], G, H[0], width, d, p, nl)
+        mm_nn(F[j], suffix[j + 1], suffix[j], width, width, p, nl, fma)
+    mm_nt(G, suffix[1], grads[0], d, p, width, nl, fma)
+    mm_tn(F[0], G, H[0], width, d, p, nl, fma)
     for j in range(1, L - 1):
-        mm_tn(F[j], H[j - 1], H[j], width, width, p, nl)
-        mm_nt(H[j - 1], suffix[j + 1], grads[j], width, p, width, nl)
+        mm_tn(F[j], H[j - 1], H[j], width, width, p, nl, fma)
+        mm_nt(H[j - 1], suffix[j + 1], grads[j], width, p, width, nl, fma)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -355,6 +281,7 @@ def run_batch(
     Vm,
     half_targets,
     nl,
+    fma,
     factors_final,
     log_steps,
     log_W,
@@ -368,7 +295,7 @@ def run_batch(
 
     ``factors0`` and ``factors_final`` are ``numba.typed.List`` of ``L`` arrays ``(B, rows_j, cols_j)``. A run
     logs iteration ``k`` when ``log_mask[k]``, when a component first reaches ``half_targets[i]`` (with
-    ``k - 1`` too), and when it stops.
+    ``k - 1`` too), and when it stops. ``fma`` is ``simd.FUSED`` or ``simd.PORTABLE`` (``simd.choose_fma``).
     """
     L = len(factors0)
     B = factors0[0].shape[0]
@@ -410,16 +337,16 @@ def run_batch(
                     eta_slots[s] = eta[r]
         if active == 0:
             break
-        end_to_end(F, W, prefix, d, width, p, nl)
-        mm_nn(Sx_b, W, G, d, d, p, nl)
-        residual(G, Sxy_b, W, W_star_b, nl, loss, gsq, bad)
+        end_to_end(F, W, prefix, d, width, p, nl, fma)
+        mm_nn(Sx_b, W, G, d, d, p, nl, fma)
+        residual(G, Sxy_b, W, W_star_b, nl, fma, loss, gsq, bad)
         monitor = False
         for s in range(nl):
             monitor = monitor or (run_of[s] >= 0 and n_crossed[s] < m)
         if monitor:
-            mm_nn(W, Vm_b, WV, d, p, m, nl)
+            mm_nn(W, Vm_b, WV, d, p, m, nl, fma)
             components(WV, Um_b, d, m, nl, comp)
-        gradients(F, G, suffix, H, grads, d, width, p, nl)
+        gradients(F, G, suffix, H, grads, d, width, p, nl, fma)
         for s in range(nl):
             r = run_of[s]
             if r < 0:

@@ -90,6 +90,7 @@ def simulate(
     V=None,
     targets=None,
     blowup: float = 1e8,
+    fma: bool | None = None,
 ) -> list[Trajectory]:
     """Run discrete GD for a batch of ``B`` runs; ``factors0[j]`` has shape ``(B, rows_j, cols_j)``.
 
@@ -97,10 +98,13 @@ def simulate(
     their ``targets`` are monitored for transition detection when given. The iterations run in the
     compiled kernel ``kernel.run_batch``, chunks of runs at a time so that the log buffers stay
     under ``LOG_CHUNK_BYTES``; each run's result does not depend on the batch, its slot or the chunking.
+    ``fma`` picks how the kernel's multiply-adds round: once (``True``, fused), twice (``False``, the portable
+    path), or, by default, as ``simd.choose_fma`` decides from the CPU and ``IMPLICITREG_FMA``.
     """
     from numba.typed import List  # compiled code loads only when a simulation runs, not when the DAG is built
 
     from implicitreg.linear import kernel as gdkernel
+    from implicitreg.linear import simd
 
     Sigma_x = np.ascontiguousarray(Sigma_x, float)
     Sigma_xy = np.ascontiguousarray(Sigma_xy, float)
@@ -119,6 +123,7 @@ def simulate(
         half_targets, Um, Vm = np.zeros(0), np.zeros((d, 0)), np.zeros((p, 0))
     cap = log_capacity(log_mask, m)
     nl = gdkernel.lanes_for(d, p, factors0[0].shape[2] if len(factors0) > 1 else p)
+    fma_choice = simd.choose_fma(fma)
     chunk = max(1, min(B, LOG_CHUNK_BYTES // (cap * d * p * 8)))
     results: list[Trajectory] = []
     for lo in range(0, B, chunk):
@@ -134,9 +139,29 @@ def simulate(
         n_steps = np.zeros(n, np.int64)
         k_cross = np.full((n, m), -1, np.int64)
         gdkernel.run_batch(
-            F0, Sigma_x, Sigma_xy, W_star, eta[lo:hi], max_steps, conv_threshold, blowup, log_mask,
-            Um, Vm, half_targets, nl, F, log_steps, log_W, log_loss, n_logged, status, n_steps, k_cross,
-        )  # fmt: skip
+            factors0=F0,
+            Sigma_x=Sigma_x,
+            Sigma_xy=Sigma_xy,
+            W_star=W_star,
+            eta=eta[lo:hi],
+            max_steps=max_steps,
+            conv_threshold=conv_threshold,
+            blowup=blowup,
+            log_mask=log_mask,
+            Um=Um,
+            Vm=Vm,
+            half_targets=half_targets,
+            nl=nl,
+            fma=fma_choice,
+            factors_final=F,
+            log_steps=log_steps,
+            log_W=log_W,
+            log_loss=log_loss,
+            n_logged=n_logged,
+            status=status,
+            n_steps=n_steps,
+            k_cross=k_cross,
+        )
         for b in range(n):
             t = n_logged[b]
             results.append(
