@@ -1,6 +1,7 @@
 """Deep matrix factorization: gradients, exact Hessian-vector products, Lanczos, stage detection, GD."""
 
 import copy
+import io
 from pathlib import Path
 
 import jsonschema
@@ -101,7 +102,63 @@ def test_lanczos_extremes_match_the_dense_spectrum(depth):
     M, mask, F = problem(depth=depth)
     ev = np.linalg.eigvalsh(dense_hessian(F, M, mask))
     lo, hi = dmf.extreme_eigenvalues(F, M, mask, tol=1e-10, seed_vector=np.ones(len(F) * 36))
-    assert lo == pytest.approx(ev[0], abs=1e-7 * ev[-1]) and hi == pytest.approx(ev[-1], rel=1e-8)
+    assert lo == pytest.approx(ev[0], abs=1e-9 * ev[-1]) and hi == pytest.approx(ev[-1], abs=1e-9 * ev[-1])
+
+
+GD_POINTS = {  # (n, depth): step size, init scale, iterations, target singular values
+    (4, 2): (0.1, 1e-6, 3000, [1.0, 0.25]),
+    (6, 3): (0.2, 1e-3, 4000, [1.0, 0.5, 0.25]),
+    (8, 4): (0.2, 1e-3, 8000, [1.0, 0.25]),
+    (5, 3): (0.2, 1e-3, 4000, [1.0, 0.25]),
+    (7, 2): (0.1, 1e-6, 3000, [1.0, 0.5, 0.25]),
+}
+
+
+def gd_points(n, depth):
+    """Factors at every plateau midpoint (saddles, then the final plateau) and at the end of a GD run."""
+    eta, alpha, steps, s = GD_POINTS[n, depth]
+    rng = np.random.default_rng(10 * n + depth)
+    M, mask = dmf.make_target(n, s, rng), np.ones((n, n))
+    traj = dmf.simulate(M, mask, dmf.init_factors(n, depth, alpha, rng), eta, max_steps=steps, n_log=200,
+                        n_sv=len(s) + 1, tol=1e-7)  # fmt: skip
+    st = stages.detect_stages(traj.steps, traj.sv, s, **RULE)
+    assert st.n_stages == len(s)
+    mids = [mid for _, _, mid in st.plateaus] + [int(traj.steps[-1])]
+    kinds = ["saddle"] * (len(mids) - 2) + ["final", "end"]
+    return M, mask, [(kind, traj.factors[int(np.flatnonzero(traj.steps == k)[0])]) for kind, k in zip(kinds, mids)]
+
+
+@pytest.mark.parametrize("n,depth", sorted(GD_POINTS))
+@pytest.mark.parametrize("tol", [1e-5, 1e-8])
+def test_lanczos_at_saddles_and_end_points_matches_the_dense_spectrum(n, depth, tol):
+    """Both extremes within ``tol * lambda_max`` of the dense spectrum; the Ritz value is never below ``lambda_min``.
+
+    Saddles are checked to be strict (``lambda_min <= -1e-3 lambda_max``, densely) and must come out negative;
+    end points sit in the near-zero cluster where restarted Lanczos used to lose ``lambda_min``.
+    """
+    M, mask, points = gd_points(n, depth)
+    rng = np.random.default_rng(n * depth)
+    for kind, F in points:
+        ev = np.linalg.eigvalsh(dense_hessian(F, M, mask))
+        lo, hi = dmf.extreme_eigenvalues(F, M, mask, tol=tol, seed_vector=rng.standard_normal(depth * n * n))
+        assert abs(hi - ev[-1]) <= tol * ev[-1], kind
+        assert abs(lo - ev[0]) <= tol * ev[-1], kind
+        assert lo >= ev[0] - 1e-12 * ev[-1], kind
+        if kind == "saddle":
+            assert ev[0] <= -1e-3 * ev[-1] and lo < 0
+        else:
+            assert abs(ev[0]) <= 1e-3 * ev[-1]
+
+
+def test_lanczos_stops_at_an_invariant_subspace_and_names_a_short_budget():
+    n = 4
+    M = dmf.make_target(n, [1.0], np.random.default_rng(6))
+    zero = [np.zeros((n, n))] * 3  # zero Hessian: the first product breaks down
+    assert dmf.extreme_eigenvalues(zero, M, np.ones((n, n)), tol=1e-5, seed_vector=np.ones(3 * n * n)) == (0.0, 0.0)
+    _, mask, F = problem(depth=3)
+    with pytest.raises(RuntimeError, match="after 5 products"):
+        dmf.extreme_eigenvalues(F, M[:1, :1] * np.ones((6, 6)), mask, tol=1e-12, seed_vector=np.ones(108),
+                                max_products=5)  # fmt: skip
 
 
 def test_depth_two_origin_is_a_strict_saddle_with_curvature_minus_s1():
@@ -182,6 +239,37 @@ def test_gd_learns_a_rank_two_target_in_two_stages():
     curv = dmftables.curvature_frame(arrays, 1e-4)
     assert (curv.loc[curv["kind"] == "saddle_plateau", "lambda_min"] < 0).all()
     assert list(curv["kind"]) == ["saddle_plateau", "saddle_plateau", "final_plateau", "end"]
+
+
+class FakeClock:
+    """A clock that advances ``tick`` seconds per reading."""
+
+    def __init__(self, tick):
+        self.t, self.tick = 0.0, tick
+
+    def __call__(self):
+        self.t += self.tick
+        return self.t
+
+
+def test_progress_log_is_rate_bounded_and_leaves_the_run_unchanged():
+    M, mask, F = problem(n=5, depth=3)
+    kw = dict(max_steps=1000, n_log=50, n_sv=3, tol=1e-12)
+    plain = dmf.simulate(M, mask, F, 0.2, **kw)
+    out = io.StringIO()
+    log = dmfruns.ProgressLog("run", 1000, out, interval=10.0, clock=FakeClock(0.125))  # 0.125 s per iteration
+    seen = []
+    logged = dmf.simulate(M, mask, F, 0.2, progress=lambda k, v: (seen.append((k, v)), log(k, v)), **kw)
+    for key in ("steps", "loss", "grad_norm", "sv"):
+        np.testing.assert_array_equal(getattr(plain, key), getattr(logged, key))
+    assert [k for k, _ in seen] == list(range(1001))
+    assert dict(seen)[int(plain.steps[-1])] == plain.loss[-1]
+    lines = out.getvalue().splitlines()
+    assert [int(line.split()[2].split("/")[0]) for line in lines] == list(range(79, 1001, 80))  # one per 10 s
+    assert lines[0] == f"run: iteration 79/1000, loss {dict(seen)[79]:.6g}, 10.0 s"
+    log.point("end", 1000, -1e-6, 2.0)  # 5.25 s after the last line: withheld
+    log.done("converged")
+    assert out.getvalue().splitlines()[len(lines) :] == ["run: converged, 125.4 s"]
 
 
 def test_run_ids_and_large_setting():

@@ -158,12 +158,12 @@ def test_package_versions_name_the_interpreter():
 
 # Locks. A "snakemake-like" owner: a process that records itself as holding a lock, then sleeps (or exits).
 OWNER = (
-    "import sys, time; from pathlib import Path; from implicitreg import provenance; "
+    "import sys, time; from pathlib import Path; from implicitreg.io import provenance; "
     "provenance.record_lock_owner(Path(sys.argv[1]), [sys.argv[1] + '/locks/0.output.lock']); "
     "print('ready', flush=True); time.sleep(float(sys.argv[2]))"
 )
 CLEAR = (
-    "import sys; from pathlib import Path; from implicitreg import provenance; "
+    "import sys; from pathlib import Path; from implicitreg.io import provenance; "
     "removed, kept = provenance.clear_stale_locks(Path(sys.argv[1])); print(*removed, *kept, sep='\\n')"
 )
 

@@ -25,8 +25,10 @@ pytestmark = pytest.mark.e2e
 def damaged(e2e_workdir, tmp_path_factory):
     """A copy of the tiny run, modification times kept, with nothing to be done."""
     wd = tmp_path_factory.mktemp("damaged")
-    for d in ("results", "figures", "logs", ".snakemake"):
+    for d in ("results", "figures", "docs", "logs", ".snakemake"):
         shutil.copytree(e2e_workdir / d, wd / d)
+    for f in e2e_workdir.glob("ro-crate-*.json"):
+        shutil.copy2(f, wd / f.name)
     proc = run_snakemake(wd, "-n")
     assert "Nothing to be done" in proc.stdout + proc.stderr, proc.stderr[-3000:]
     return wd

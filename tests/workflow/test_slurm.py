@@ -17,6 +17,7 @@ on PATH that sets ``SLURM_CONF`` and runs the real one stands in for it.
 import filecmp
 import importlib.util
 import os
+import json
 import re
 import secrets
 import shutil
@@ -245,12 +246,16 @@ def test_cluster_run_is_byte_identical_to_local_run(cluster, e2e_workdir, cluste
 
 def test_failing_job_fails_the_run_and_rerun_completes(cluster, e2e_workdir, cluster_run):
     """Truncating a table that the ``claims`` rule reads (and F4 draws) makes their SLURM job fail; restoring it
-    lets the rerun complete with the same bytes as the local run."""
+    lets the rerun complete with the same bytes as the local run. The table's write-time record goes with it (as a
+    file written by an older version would have none): otherwise the run would refuse the damaged file before any
+    job (tests/workflow/test_integrity.py), and no SLURM job would fail."""
     wd, _, _ = cluster_run
     part = wd / "results/tables/staircase_limit.csv"
-    original = part.read_bytes()
+    record = wd / "logs/hashes/results/tables/staircase_limit.csv.json"
+    original, original_record = part.read_bytes(), record.read_bytes()
     before = {j for j, _ in cluster.jobs()}
     part.write_bytes(b"")
+    record.unlink()
     failed, seconds_failed = run_on_cluster(cluster, wd)
     new_jobs = [(j, state) for j, state in cluster.jobs() if j not in before]
     assert failed.returncode != 0
@@ -259,6 +264,8 @@ def test_failing_job_fails_the_run_and_rerun_completes(cluster, e2e_workdir, clu
     assert not (wd / "results/tables/claims.csv").exists()
 
     part.write_bytes(original)
+    record.write_bytes(original_record)
+    os.utime(part, ns=(json.loads(original_record)["mtime_ns"],) * 2)  # as written: the record's size and mtime
     rerun, seconds_rerun = run_on_cluster(cluster, wd)
     assert rerun.returncode == 0, rerun.stderr[-5000:]
     assert "Nothing to be done" not in rerun.stderr

@@ -7,6 +7,8 @@ initialization scales. ``observed < 1`` makes it a completion task (mask drawn p
 
 from __future__ import annotations
 
+import sys
+import time
 from dataclasses import asdict
 
 import numpy as np
@@ -17,7 +19,45 @@ from implicitreg.dmf import model as dmf
 from implicitreg.dmf import stages as dmf_stages
 
 
-def curvature(run: DMFRun, traj: dmf.DMFTrajectory, stages: dmf_stages.Stages, M, mask, config_seed: int, resolution):
+class ProgressLog:
+    """Progress lines of one run on ``stream`` (a job's log): at most one every ``interval`` seconds, then a summary.
+
+    Called as ``progress(k, loss)`` by ``dmf.simulate`` at every iteration and through ``point`` after every
+    curvature point; writes ``{label}: iteration k/total, loss ..., t s`` or ``{label}: curvature at ...`` only when
+    ``interval`` seconds have passed since the last line. ``done`` always writes. The clock only paces the log.
+    """
+
+    def __init__(self, label: str, total: int, stream=None, interval: float = 10.0, clock=time.monotonic):
+        self.label, self.total, self.interval, self.clock = label, total, interval, clock
+        self.stream = sys.stderr if stream is None else stream
+        self.start = self.last = clock()
+
+    def _write(self, text: str, force: bool = False) -> None:
+        now = self.clock()
+        if force or now - self.last >= self.interval:
+            self.last = now
+            print(f"{self.label}: {text}, {now - self.start:.1f} s", file=self.stream, flush=True)
+
+    def __call__(self, k: int, loss: float) -> None:
+        self._write(f"iteration {k}/{self.total}, loss {loss:.6g}")
+
+    def point(self, point: str, step: int, lam_min: float, lam_max: float) -> None:
+        self._write(f"curvature at {point} (iteration {step}): lambda_min {lam_min:.6g}, lambda_max {lam_max:.6g}")
+
+    def done(self, text: str) -> None:
+        self._write(text, force=True)
+
+
+def curvature(
+    run: DMFRun,
+    traj: dmf.DMFTrajectory,
+    stages: dmf_stages.Stages,
+    M,
+    mask,
+    config_seed: int,
+    resolution,
+    progress: ProgressLog | None = None,
+):
     """Minimum and maximum Hessian eigenvalue at every plateau midpoint and at the end point.
 
     ``resolved`` is False when ``|lambda_min| <= resolution * lambda_max``: the sign is then not asserted.
@@ -31,19 +71,32 @@ def curvature(run: DMFRun, traj: dmf.DMFTrajectory, stages: dmf_stages.Stages, M
         lo, hi = dmf.extreme_eigenvalues(traj.factors[j], M, mask, tol=resolution / 10, seed_vector=v0)
         rows.append({"run_id": run.run_id, "point": point, "step": step, "loss": float(traj.loss[j]),
                      "lambda_min": lo, "lambda_max": hi, "resolved": abs(lo) > resolution * abs(hi)})  # fmt: skip
+        if progress is not None:
+            progress.point(point, step, lo, hi)
     return rows
 
 
-def simulate_dmf(run: DMFRun, exp: dict, config_seed: int, n_log: int, rule: dict, resolution: float) -> dict:
-    """Simulate one run; returns the arrays of its run file (curvature rows under ``curvature``)."""
+def simulate_dmf(
+    run: DMFRun,
+    exp: dict,
+    config_seed: int,
+    n_log: int,
+    rule: dict,
+    resolution: float,
+    progress: ProgressLog | None = None,
+) -> dict:
+    """Simulate one run; returns the arrays of its run file (curvature rows under ``curvature``).
+
+    ``progress`` (optional) reports iterations and curvature points to the job's log; the arrays do not depend on it.
+    """
     s = np.asarray(exp["singular_values"][: run.rank], float)
     M = dmf.make_target(run.n, s, seeds.rng(config_seed, run.run_id, "target"))
     mask = dmf.make_mask(run.n, run.observed, seeds.rng(config_seed, run.run_id, "mask"))
     F0 = dmf.init_factors(run.n, run.depth, run.alpha, seeds.rng(config_seed, run.run_id, "init"))
     traj = dmf.simulate(M, mask, F0, run.eta, max_steps=run.max_steps, n_log=n_log,
-                        n_sv=max(exp["rank"]) + 1, tol=exp["tol"])  # fmt: skip
+                        n_sv=max(exp["rank"]) + 1, tol=exp["tol"], progress=progress)  # fmt: skip
     stages = dmf_stages.detect_stages(traj.steps, traj.sv, s, **rule)
-    curv = curvature(run, traj, stages, M, mask, config_seed, resolution)
+    curv = curvature(run, traj, stages, M, mask, config_seed, resolution, progress)
     meta = asdict(run) | {"run_id": run.run_id, "model": "dmf", "task": run.task, "status": traj.status,
                           "n_steps": traj.n_steps}  # fmt: skip
     arrays = {k: np.asarray(v) for k, v in meta.items()}
