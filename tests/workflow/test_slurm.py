@@ -16,8 +16,8 @@ on PATH that sets ``SLURM_CONF`` and runs the real one stands in for it.
 
 import filecmp
 import importlib.util
-import os
 import json
+import os
 import re
 import secrets
 import shutil
