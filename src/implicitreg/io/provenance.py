@@ -223,9 +223,9 @@ def write_manifest(
         tmp.write_text("\n".join(lines) + "\n")
 
 
-def read_manifest(path) -> tuple[dict[str, str], list[dict[str, str]]]:
-    """``(header, rows)`` of a manifest written by ``write_manifest``."""
-    head, rows, columns = {}, [], None
+def read_table_file(path) -> tuple[dict[str, str], list[str], list[list[str]]]:
+    """``(header, columns, rows)`` of a manifest-like TSV: ``# key<TAB>value`` lines, a column row, data rows."""
+    head, columns, rows = {}, None, []
     for line in Path(path).read_text().splitlines():
         if line.startswith("# "):
             key, _, value = line[2:].partition("\t")
@@ -233,7 +233,14 @@ def read_manifest(path) -> tuple[dict[str, str], list[dict[str, str]]]:
         elif columns is None:
             columns = line.split("\t")
         elif line:
-            rows.append(dict(zip(columns, line.split("\t"))))
+            rows.append(line.split("\t"))
+    return head, columns or [], rows
+
+
+def read_manifest(path) -> tuple[dict[str, str], list[dict[str, str]]]:
+    """``(header, rows)`` of a manifest written by ``write_manifest``."""
+    head, columns, cells = read_table_file(path)
+    rows = [dict(zip(columns, c)) for c in cells]
     if columns != COLUMNS:
         raise ValueError(f"{path}: not a manifest (expected columns {COLUMNS}, got {columns})")
     return head, rows
@@ -322,16 +329,8 @@ def write_reference(manifest, reference) -> int:
 
 def read_reference(path) -> tuple[dict[str, str], dict[str, str]]:
     """``(header, {path: sha256})`` of a reference written by ``write_reference``."""
-    head, digests, columns = {}, {}, None
-    for line in Path(path).read_text().splitlines():
-        if line.startswith("# "):
-            key, _, value = line[2:].partition("\t")
-            head[key] = value
-        elif columns is None:
-            columns = line.split("\t")
-        elif line:
-            rel, digest = line.split("\t")
-            digests[rel] = digest
+    head, columns, cells = read_table_file(path)
+    digests = {rel: digest for rel, digest in cells}
     if columns != REFERENCE_COLUMNS:
         raise ValueError(f"{path}: not a reference manifest (expected columns {REFERENCE_COLUMNS}, got {columns})")
     return head, digests

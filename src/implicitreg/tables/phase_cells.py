@@ -1,24 +1,9 @@
 """F6 cells: the observed step-size regime of each two-layer run against the prediction of THEORY.md section 5
-(``implicitreg.linear.stability``).
+(``implicitreg.linear.stability``: monotone iff ``eta sigma_1 <= 1/2``, converging with oscillation below 1, no
+convergence at or above 1, and the whole-network bound ``network_stability_bound``).
 
-With aligned, balanced initialization each component follows ``x <- x (1 + c (1 - x))^2`` in units
-of its target, ``x = w_i / (sigma_i / lam_i)``, with ``c = eta sigma_i``: ``lam_i`` only scales the
-target, so the regime of a component depends on ``eta sigma_i`` alone. The map increases
-monotonically to ``x = 1`` iff ``c <= 1/2`` and its fixed point is stable iff ``c < 1`` (derivative
-``1 - 2c``). The whole network needs every component to do so, and ``sigma_1`` is the largest:
-
-- ``eta sigma_1 <= 1/2``: every component increases monotonically to its target (``monotone``);
-- ``1/2 < eta sigma_1 < 1``: converges, component 1 overshoots (``oscillating``);
-- ``eta sigma_1 >= 1``: component 1 does not converge (``failed``: cycles, chaos, converges
-  elsewhere or hits ``max_steps``; or ``diverged``).
-
-Within the aligned subspace the prediction depends neither on ``delta`` nor on ``lam``. The whole
-network is more fragile [derived]: at the balanced aligned minimum (``a_i^2 = b_i^2 = t_i = sigma_i/lam_i``)
-the loss Hessian couples input mode ``i`` with hidden unit ``k`` with curvature ``lam_i (t_i + t_k)``,
-so gradient descent keeps the aligned minimum stable against perturbations out of the aligned
-subspace (rounding supplies them) only if ``eta max_{i,k} lam_i (t_i + t_k) < 2``. For ``lam``
-constant this is ``eta sigma_1 < 1`` again; otherwise it can be much smaller
-(``network_stability_bound``).
+A run's regime is read from its every-iteration trajectory in units of the targets, ``x_i = w_i / (sigma_i/lam_i)``
+(``trajectory_measures``, ``classify``); ``aligned_deviation`` says whether it left the aligned subspace.
 """
 
 from __future__ import annotations
