@@ -199,7 +199,7 @@ def test_rerun_triggers(project_copy):
     # the figure style: every figure redraws, nothing is recomputed
     edit(copy / "src/implicitreg/figures/style.py")
     jobs = dry_run_jobs(copy)
-    assert set(jobs) == {"figure", "manifest", "all"} and jobs["figure"] == everything["figure"]
+    assert set(jobs) == {"figure", "gallery", "manifest", "ro_crate", "all"} and jobs["figure"] == everything["figure"]
     settle(copy)
 
     # the environment file: everything

@@ -31,7 +31,7 @@ def test_rotation_table(workdir):
 
 def test_generalization_tables(workdir):
     risk = pd.read_csv(workdir / "results/tables/test_risk.csv")
-    assert set(risk["method"]) == {"two_layer", "linear", "rrr", "ridge", "teacher"}
+    assert set(risk["method"]) == {"two_layer", "linear", "rrr", "ridge", "rr_ridge", "teacher"}
     assert np.isfinite(risk["test_risk"]).all()
     t3 = pd.read_csv(workdir / "results/tables/T3_generalization.csv")
     assert list(t3.columns) == T3_COLUMNS
