@@ -168,6 +168,7 @@ def final_targets():
         *pages,
         contract.CLAIMS_DOC,
         contract.CONTRACT_DOC,
+        contract.GALLERY_DOC,
     ]
 
 
