@@ -1,5 +1,6 @@
 # Tables from run files, one rule per table family; a table of an analysis exists when the analysis is configured.
-# Each rule's outputs are named by their table names in io/contract.py.
+# Each rule's outputs are named by their table names in io/contract.py; a table of one analysis reads the run tables
+# of its experiment only, so that it (and its claims) never waits for other experiments' simulations.
 
 
 rule tabulate_runs:
@@ -70,8 +71,8 @@ if "transitions" in ANALYSES:
     rule tabulate_t1:
         """T1: transition-iteration relative error (median, max) per setting."""
         input:
-            runs=table("runs"),
-            transitions=table("transitions"),
+            runs=experiment_table("runs", experiment_of("transitions")),
+            transitions=experiment_table("transitions", experiment_of("transitions")),
             code=code_for("tabulate_t1.py"),
         output:
             T1=table("T1"),
@@ -93,8 +94,8 @@ if "vanishing" in ANALYSES:
     rule tabulate_staircase_distance:
         """F4: distance of each rescaled two-layer trajectory to the staircase limit."""
         input:
-            runs=table("runs"),
-            components=table("components"),
+            runs=experiment_table("runs", experiment_of("vanishing")),
+            components=experiment_table("components", experiment_of("vanishing")),
             datasets=dataset_files(experiment_of("vanishing")),
             code=code_for("tabulate_staircase_distance.py"),
         output:
@@ -140,9 +141,9 @@ if "phase" in ANALYSES:
     rule tabulate_phase:
         """F6: each run's regime classified from its trajectory, against THEORY.md section 5."""
         input:
-            runs=table("runs"),
-            components=table("components"),
-            permode=table("permode"),
+            runs=experiment_table("runs", experiment_of("phase")),
+            components=experiment_table("components", experiment_of("phase")),
+            permode=experiment_table("permode", experiment_of("phase")),
             code=code_for("tabulate_phase.py"),
         output:
             phase=table("phase"),
@@ -216,9 +217,9 @@ if "depth" in ANALYSES:
     rule tabulate_depth:
         """F9: measured transitions against the section 4 laws and the exact flow half-crossing."""
         input:
-            runs=table("runs"),
-            components=table("components"),
-            transitions=table("transitions"),
+            runs=experiment_table("runs", experiment_of("depth")),
+            components=experiment_table("components", experiment_of("depth")),
+            transitions=experiment_table("transitions", experiment_of("depth")),
             code=code_for("tabulate_depth.py"),
         output:
             depth_transitions=table("depth_transitions"),
