@@ -1,4 +1,4 @@
-"""Command line: ``python -m implicitreg verify | explain | claims | check-config``.
+"""Command line: ``python -m implicitreg verify | explain | claims | check-config | run``.
 
 - ``verify`` re-hashes every output listed in the manifest (and the source files it records) and prints every
   difference; then, when the run used the config of the committed reference manifest
@@ -12,6 +12,9 @@
 - ``check-config FILE...`` merges the files (as ``snakemake --configfile`` does) and checks the result, listing every
   violation; YAML errors name the file, line and column (Snakemake reads ``--configfile`` files before the workflow
   and reports their syntax errors without the file name).
+- ``run RUN_ID`` finds a run in the run store (its shard is a pure function of its run id, its row the shard's
+  ``run_id`` column) and prints its keys, scalars and array shapes; ``--npz FILE`` writes the run as a ``.npz`` of
+  the results contract's run keys, to replay it with its dataset.
 """
 
 from __future__ import annotations
@@ -94,6 +97,24 @@ def check_config(args) -> int:
     return 0
 
 
+def run(args) -> int:
+    from implicitreg.io import files, store
+
+    try:
+        path = store.shard_of_run(args.run_id, Path(args.workdir))
+        arrays = store.load_run(path, args.run_id)
+    except (FileNotFoundError, KeyError) as err:
+        print(f"run: {err.args[0]}", file=sys.stderr)
+        return 1
+    print(f"{args.run_id}  in {path}  (log: {store.metadata(path).get('implicitreg.log', 'W')})")
+    for key, value in arrays.items():
+        print(f"  {key:<16} {value.item() if value.ndim == 0 else f'array {value.dtype} {value.shape}'}")
+    if args.npz:
+        files.save_npz(args.npz, **arrays)
+        print(f"wrote {args.npz}")
+    return 0
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m implicitreg", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -115,6 +136,11 @@ def main(argv=None) -> int:
     k = sub.add_parser("check-config", help="check config files merged in order; exit 1 listing every violation")
     k.add_argument("files", nargs="+", help="config files, later ones merged over earlier ones")
     k.set_defaults(run=check_config)
+    r = sub.add_parser("run", help="one run from the run store: its keys and arrays; --npz writes it out")
+    r.add_argument("run_id", help="a run id, as runs.csv or dmf_runs.csv lists it")
+    r.add_argument("--workdir", default=".", help="the directory the pipeline ran in")
+    r.add_argument("--npz", help="write the run's arrays to this .npz file")
+    r.set_defaults(run=run)
     args = parser.parse_args(argv)
     return args.run(args)
 

@@ -11,7 +11,7 @@ SPEC = {"kind": "population", "basis": "random", "d": 2, "p": 2, "lam": [1.0, 0.
 
 def test_eta_sigma1_sets_eta_per_dataset():
     exp = {"datasets": ["a"], "depth": [2], "eta_sigma1": [0.3, 1.2], "delta": [4], "max_steps": 10, "init": "aligned",
-           "seeds": [0], "method": "full", "tol": 1e-10}  # fmt: skip
+           "seeds": [0], "method": "full", "log": "W", "tol": 1e-10}  # fmt: skip
     runs = expand_runs("phase", exp, {"a": SPEC})
     assert [r.eta for r in runs] == [0.15, 0.6]
     assert runs[0].run_id == "phase-a-L2-w2-eta0.15-delta4-aligned-s0"
@@ -20,7 +20,7 @@ def test_eta_sigma1_sets_eta_per_dataset():
 def test_n_log_override_logs_every_iteration():
     data = spectra.make_dataset(SPEC, seeds.rng(0, "a"))
     exp = {"datasets": ["a"], "depth": [2], "eta": [0.1], "delta": [4], "max_steps": 50, "n_log": 51, "init": "aligned",
-           "seeds": [0], "method": "full", "tol": 1e-10}  # fmt: skip
+           "seeds": [0], "method": "full", "log": "W", "tol": 1e-10}  # fmt: skip
     (out,) = simulate_runs(expand_runs("e", exp, {"a": SPEC}), {"a": data}, exp, 0, n_log=5).values()
     np.testing.assert_array_equal(out["steps"], np.arange(out["n_steps"].item() + 1))
     coarse = simulate_runs(expand_runs("e", exp, {"a": SPEC}), {"a": data}, exp | {"n_log": 5}, 0, n_log=5)

@@ -8,7 +8,16 @@ from snakemake.exceptions import WorkflowError
 
 from implicitreg.claims.registry import experiments_read
 from implicitreg.config import check
-from implicitreg.config.grid import describe_dmf, expand_dmf_runs, expand_runs, resolve
+from implicitreg.io import shards
+from implicitreg.config.grid import (
+    DMFRun,
+    RunSpec,
+    describe_dmf,
+    expand_dmf_runs,
+    expand_runs,
+    resolve,
+)
+from implicitreg.io.shards import shard_path
 from implicitreg.data.spectra import describe as describe_dataset
 from implicitreg.io import contract, provenance
 from implicitreg.io import files as fileio
@@ -47,6 +56,11 @@ DMF_RUNS = {
     )
     for name, exp in config.get("dmf_experiments", {}).items()
 }
+SHARDS = {name: shards.split(runs, config["shard_size"]) for name, runs in RUNS.items()}
+DMF_SHARDS = {
+    name: shards.split(runs, config["dmf_shard_size"])
+    for name, runs in DMF_RUNS.items()
+}
 TABLES = contract.active_tables(ANALYSES)  # names of the tables this config makes
 FIGURES = contract.active_figures(ANALYSES)
 
@@ -54,6 +68,17 @@ FIGURES = contract.active_figures(ANALYSES)
 def experiment_table(name, experiment):
     """The part of run table ``name`` holding one experiment's runs."""
     return contract.experiment_table(name, experiment)
+
+
+def names_matching(keep):
+    """A wildcard constraint matching exactly the GD experiments for which ``keep(name)`` holds."""
+    names = [name for name in RUNS if keep(name)]
+    return "|".join(names) if names else "(?!)"
+
+
+def shard_table(name):
+    """Run table ``name`` of one shard ``{k}`` of ``{K}`` of ``{experiment}`` (removed once merged)."""
+    return contract.shard_table(name)
 
 
 def table(name):
@@ -66,12 +91,24 @@ def experiment_of(analysis, key="experiment"):
 
 
 def run_files(experiment):
-    """The run files an experiment's simulation job writes."""
-    return [contract.RUN.format(run_id=run.run_id) for run in RUNS[experiment]]
+    """The run-store shards of an experiment, in shard order."""
+    return [
+        shard_path(contract.RUNS_ROOT, experiment, shard, count)
+        for shard, count in SHARDS[experiment]
+    ]
 
 
-def dmf_files(runs):
-    return [contract.DMF_RUN.format(run_id=run.run_id) for run in runs]
+def run_ids(experiment):
+    """The run ids of a GD experiment, in its order."""
+    return [run.run_id for run in RUNS[experiment]]
+
+
+def dmf_files(experiment):
+    """The run-store shards of a DMF experiment, in shard order."""
+    return [
+        shard_path(contract.DMF_ROOT, experiment, shard, count)
+        for shard, count in DMF_SHARDS[experiment]
+    ]
 
 
 def dataset_files(experiment):
@@ -175,8 +212,7 @@ def final_targets():
 def output_records(wildcards):
     """{output path: rule, wildcards, resolved params} of every job of the DAG under results/ and figures/.
 
-    A job that writes one file per run (``params.runs``, aligned with its outputs) records each file with its own
-    run spec; inputs are recorded as provenance.recorded_inputs gives them (code files relative to the project
+    A simulation job records its shard with the run ids it holds; inputs are recorded as provenance.recorded_inputs gives them (code files relative to the project
     root). temp() outputs are left out: Snakemake removes them once used.
     """
     records = {}
@@ -184,14 +220,19 @@ def output_records(wildcards):
         if job.rule.name in ("all", "manifest", "ro_crate"):
             continue
         params = dict(job.params.items())
-        runs = params.pop("runs", None)
-        for i, f in enumerate(job.output):
+        if (
+            "runs" in params
+        ):  # a shard: its run ids (each run's spec is in the shard itself)
+            params["runs"] = [
+                (DMFRun if "alpha" in run else RunSpec)(**run).run_id
+                for run in params["runs"]
+            ]
+        for f in job.output:
             if f.startswith(provenance.OUTPUT_DIRS) and not f.is_temp:
-                own = params | ({"run": runs[i]} if runs is not None else {})
                 records[str(f)] = {
                     "rule": job.rule.name,
                     "wildcards": dict(job.wildcards.items()),
-                    "params": own,
+                    "params": params,
                     "inputs": provenance.recorded_inputs(job.input, workflow.basedir),
                 }
     return dict(sorted(records.items()))

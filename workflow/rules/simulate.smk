@@ -1,62 +1,66 @@
-# One job per GD experiment (every run of its grid, in batches of equal shape) and one per (DMF experiment,
-# depth). Each job gets its run specs as parameters and writes one file per run, named by its run id.
-for _experiment, _runs in RUNS.items():
-
-    rule:
-        name:
-            f"simulate_{_experiment}"
-        input:
-            datasets=dataset_files(_experiment),
-            code=code_for("simulate_gd.py"),
-        output:
-            run_files(_experiment),
-        log:
-            f"logs/simulate/{_experiment}.log",
-        benchmark:
-            f"logs/benchmarks/simulate/{_experiment}.tsv"
-        conda:
-            ENV
-        threads: 1
-        params:
-            runs=[asdict(run) for run in _runs],
-            spec=config["experiments"][_experiment],
-            seed=config["seed"],
-            n_log=config["n_log"],
-        script:
-            "../scripts/simulate_gd.py"
+# One job per shard of an experiment (io/shards.py: a run's shard is a pure function of its run id), GD and DMF
+# alike. Each job gets its run specs as parameters and writes the shard's runs to one file of the run store.
 
 
-_DMF_JOBS = {}  # (experiment, depth) -> runs of one simulation job
-for _runs in DMF_RUNS.values():
-    for _run in _runs:
-        _DMF_JOBS.setdefault((_run.experiment, _run.depth), []).append(_run)
+def shard_runs(shards, wildcards):
+    """The runs of shard ``{k}`` of ``{K}`` of ``{experiment}`` (a shard no run falls in has no job)."""
+    return shards[wildcards.experiment][(int(wildcards.k), int(wildcards.K))]
 
-for (_experiment, _depth), _runs in _DMF_JOBS.items():
 
-    rule:
-        name:
-            f"simulate_{_experiment}_N{_depth}"
-        input:
-            code=code_for("simulate_dmf.py"),
-        output:
-            dmf_files(_runs),
-        log:
-            f"logs/dmf/{_experiment}_N{_depth}.log",
-        benchmark:
-            f"logs/benchmarks/dmf/{_experiment}_N{_depth}.tsv"
-        conda:
-            ENV
-        threads: 1
-        params:
-            runs=[asdict(run) for run in _runs],
-            spec=resolve(
-                config["dmf_experiments"][_experiment],
-                config["dmf_size"],
-                config.get("dmf_large", {}),
-            ),
-            seed=config["seed"],
-            n_log=config["n_log"],
-            stage_rule=config.get("dmf_stage_rule"),
-            resolution=config["claims"]["dmf_curvature_resolution"],
-        script:
-            "../scripts/simulate_dmf.py"
+rule simulate_gd:
+    """The GD runs of one shard: batches of equal shape through the compiled kernel."""
+    input:
+        datasets=lambda wc: dataset_files(wc.experiment),
+        code=code_for("simulate_gd.py"),
+    output:
+        contract.RUN,
+    log:
+        "logs/simulate/{experiment}/shard-{k}-of-{K}.log",
+    benchmark:
+        "logs/benchmarks/simulate/{experiment}/shard-{k}-of-{K}.tsv"
+    wildcard_constraints:
+        experiment=names_matching(lambda e: True),
+        k=r"\d+",
+        K=r"\d+",
+    conda:
+        ENV
+    threads: 1
+    params:
+        runs=lambda wc: [asdict(run) for run in shard_runs(SHARDS, wc)],
+        spec=lambda wc: config["experiments"][wc.experiment],
+        seed=config["seed"],
+        n_log=config["n_log"],
+    script:
+        "../scripts/simulate_gd.py"
+
+
+rule simulate_dmf:
+    """The DMF runs of one shard: trajectory, stages and Hessian curvature, run after run."""
+    input:
+        code=code_for("simulate_dmf.py"),
+    output:
+        contract.DMF_RUN,
+    log:
+        "logs/dmf/{experiment}/shard-{k}-of-{K}.log",
+    benchmark:
+        "logs/benchmarks/dmf/{experiment}/shard-{k}-of-{K}.tsv"
+    wildcard_constraints:
+        experiment="|".join(DMF_SHARDS) or "(?!)",
+        k=r"\d+",
+        K=r"\d+",
+    conda:
+        ENV
+    threads: 1
+    params:
+        runs=lambda wc: [asdict(run) for run in shard_runs(DMF_SHARDS, wc)],
+        spec=lambda wc: resolve(
+            config["dmf_experiments"][wc.experiment],
+            config["dmf_size"],
+            config.get("dmf_large", {}),
+        ),
+        seed=config["seed"],
+        n_log=config["n_log"],
+        stage_rule=config.get("dmf_stage_rule"),
+        resolution=config["claims"]["dmf_curvature_resolution"],
+    script:
+        "../scripts/simulate_dmf.py"

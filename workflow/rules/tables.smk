@@ -1,10 +1,10 @@
-# Tables from run files, one rule per table family; a table of an analysis exists when the analysis is configured.
+# Tables from the run store, one rule per table family; a table of an analysis exists when the analysis is configured.
 # Each rule's outputs are named by their table names in io/contract.py; a table of one analysis reads the run tables
 # of its experiment only, so that it (and its claims) never waits for other experiments' simulations.
 
 
 rule tabulate_runs:
-    """One experiment's runs, component trajectories, transitions and per-mode check, from its run files."""
+    """Runs, component trajectories, transitions and per-mode check of an experiment stored in one shard."""
     input:
         runs=lambda wc: run_files(wc.experiment),
         datasets=lambda wc: dataset_files(wc.experiment),
@@ -16,7 +16,7 @@ rule tabulate_runs:
     benchmark:
         "logs/benchmarks/tables/runs_{experiment}.tsv"
     wildcard_constraints:
-        experiment="|".join(RUNS) or "none",
+        experiment=names_matching(lambda e: len(SHARDS[e]) == 1),
     conda:
         ENV
     threads: 1
@@ -24,6 +24,61 @@ rule tabulate_runs:
         datasets=config["datasets"],
     script:
         "../scripts/tabulate_runs.py"
+
+
+rule tabulate_shard:
+    """The same tables of one shard of an experiment stored in several (merged by merge_shards, then removed)."""
+    input:
+        runs=contract.RUN,
+        datasets=lambda wc: dataset_files(wc.experiment),
+        code=code_for("tabulate_runs.py"),
+    output:
+        **{t: temp(shard_table(t)) for t in contract.RUN_TABLES},
+    log:
+        "logs/tables/runs_{experiment}/shard-{k}-of-{K}.log",
+    benchmark:
+        "logs/benchmarks/tables/runs_{experiment}/shard-{k}-of-{K}.tsv"
+    wildcard_constraints:
+        experiment=names_matching(lambda e: len(SHARDS[e]) > 1),
+        k=r"\d+",
+        K=r"\d+",
+    conda:
+        ENV
+    threads: 1
+    params:
+        datasets=config["datasets"],
+    script:
+        "../scripts/tabulate_runs.py"
+
+
+rule merge_shards:
+    """An experiment's run tables from its shards' tables, in the experiment's run order (streaming)."""
+    input:
+        **{
+            t: lambda wc, t=t: [
+                shard_table(t).format(experiment=wc.experiment, k=k, K=K)
+                for k, K in SHARDS[wc.experiment]
+            ]
+            for t in contract.RUN_TABLES
+        },
+        code=code_for("merge_run_tables.py"),
+    output:
+        **{t: experiment_table(t, "{experiment}") for t in contract.RUN_TABLES},
+    log:
+        "logs/tables/merge_{experiment}.log",
+    benchmark:
+        "logs/benchmarks/tables/merge_{experiment}.tsv"
+    wildcard_constraints:
+        experiment=names_matching(lambda e: len(SHARDS[e]) > 1),
+    conda:
+        ENV
+    threads: 1
+    params:
+        experiment=lambda wc: wc.experiment,
+        spec=lambda wc: config["experiments"][wc.experiment],
+        datasets=config["datasets"],
+    script:
+        "../scripts/merge_run_tables.py"
 
 
 rule merge_run_tables:
@@ -132,6 +187,8 @@ if "rrr_path" in ANALYSES:
         conda:
             ENV
         threads: 1
+        params:
+            order=run_ids(experiment_of("rrr_path")),
         script:
             "../scripts/tabulate_rrr_distances.py"
 
@@ -180,6 +237,7 @@ if "rotation" in ANALYSES:
             ENV
         threads: 1
         params:
+            order=run_ids(experiment_of("rotation")),
             datasets=config["datasets"],
         script:
             "../scripts/tabulate_rotation.py"
@@ -207,6 +265,7 @@ if "generalization" in ANALYSES:
             ENV
         threads: 1
         params:
+            order=run_ids(experiment_of("generalization")),
             ridge_alpha=ANALYSES["generalization"]["ridge_alpha"],
         script:
             "../scripts/tabulate_test_risk.py"
@@ -241,7 +300,7 @@ if "dmf" in ANALYSES:
     rule tabulate_dmf:
         """F10, T4: DMF runs, trajectories, stages and curvature from every DMF run file."""
         input:
-            runs=[f for runs in DMF_RUNS.values() for f in dmf_files(runs)],
+            runs=[f for name in DMF_SHARDS for f in dmf_files(name)],
             code=code_for("tabulate_dmf.py"),
         output:
             dmf_runs=table("dmf_runs"),
@@ -257,6 +316,7 @@ if "dmf" in ANALYSES:
             ENV
         threads: 1
         params:
+            order=[run.run_id for runs in DMF_RUNS.values() for run in runs],
             resolution=config["claims"]["dmf_curvature_resolution"],
         script:
             "../scripts/tabulate_dmf.py"

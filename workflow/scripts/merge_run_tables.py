@@ -1,14 +1,17 @@
-"""runs.csv, components.parquet, transition_times.csv and permode_deviation.csv: every experiment's tables, in order."""
+"""Run tables merged from parts, streaming: an experiment's from its shards (in its run order), or every
+experiment's, in order."""
 
 import sys
 
+from implicitreg.config.grid import expand_runs
 from implicitreg.io import contract
-from implicitreg.tables.run_tables import merge_run_tables
+from implicitreg.tables.merge import merge
 
 sys.stderr = open(snakemake.log[0], "w")  # noqa: F821
 sm = snakemake  # noqa: F821
-names = contract.RUN_TABLES
-parts = [{name: contract.read_table(name, paths[i]) for name, paths in zip(names, (sm.input[n] for n in names))}
-         for i in range(len(sm.input[names[0]]))]  # fmt: skip
-for name, df in merge_run_tables(parts).items():
-    contract.write_table(name, df, sm.output[name])
+positions = None
+if "experiment" in sm.params.keys():
+    runs = expand_runs(sm.params.experiment, sm.params.spec, sm.params.datasets)
+    positions = {run.run_id: i for i, run in enumerate(runs)}
+for name in contract.RUN_TABLES:
+    merge(name, list(sm.input[name]), sm.output[name], positions)

@@ -1,19 +1,20 @@
-"""Simulate the GD runs given as parameters (one experiment) and write one file per run, named by its run id."""
+"""Simulate the GD runs given as parameters (one shard of an experiment) and write them to the shard's store file."""
 
 import sys
 
-from implicitreg.config.grid import RunSpec, check_run_files
+from implicitreg.config.grid import RunSpec
 from implicitreg.data.spectra import Dataset
-from implicitreg.io import files
+from implicitreg.io import files, store
+from implicitreg.io.shards import check_shard
 from implicitreg.linear.experiment import simulate_runs
 
 sys.stderr = open(snakemake.log[0], "w")  # noqa: F821
 sm = snakemake  # noqa: F821
 spec = sm.params.spec
 runs = [RunSpec(**run) for run in sm.params.runs]
-check_run_files(sm.output, runs)
+check_shard(sm.output[0], runs)
 datasets = {ds: Dataset.from_arrays(files.load_npz(f)) for ds, f in zip(spec["datasets"], sm.input.datasets)}
 results = simulate_runs(runs, datasets, spec, sm.params.seed, sm.params.n_log)
-for path, run in zip(sm.output, runs):
-    files.save_npz(path, **results[run.run_id])
+store.write_shard(sm.output[0], [results[run.run_id] for run in runs], log=spec["log"])
+for run in runs:
     print(run.run_id, results[run.run_id]["status"], results[run.run_id]["n_steps"], file=sys.stderr)

@@ -2,10 +2,10 @@
 
 import sys
 
-from implicitreg.io import contract
+from implicitreg.io import contract, store
 from implicitreg.tables.rotation_deviation import tabulate_rotation
 
 sys.stderr = open(snakemake.log[0], "w")  # noqa: F821
 sm = snakemake  # noqa: F821
-table = tabulate_rotation(sm.input.runs, sm.input.datasets, sm.params.datasets)
+table = tabulate_rotation(store.load_runs(sm.input.runs, sm.params.order), sm.input.datasets, sm.params.datasets)
 contract.write_table("rotation", table, sm.output.rotation)

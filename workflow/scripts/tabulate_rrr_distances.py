@@ -2,10 +2,11 @@
 
 import sys
 
-from implicitreg.io import contract
+from implicitreg.io import contract, store
 from implicitreg.tables.rrr_distances import tabulate_rrr_distances
 
 sys.stderr = open(snakemake.log[0], "w")  # noqa: F821
 sm = snakemake  # noqa: F821
-for name, df in tabulate_rrr_distances(sm.input.runs, sm.input.datasets, sm.input.rrr).items():
+runs = store.load_runs(sm.input.runs, sm.params.order)
+for name, df in tabulate_rrr_distances(runs, sm.input.datasets, sm.input.rrr).items():
     contract.write_table(name, df, sm.output[name])

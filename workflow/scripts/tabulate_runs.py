@@ -1,4 +1,4 @@
-"""One experiment's run tables (runs, components, transitions, permode) from its run files."""
+"""Run tables (runs, components, transitions, permode) of one run-store shard, column by column."""
 
 import sys
 
@@ -7,5 +7,6 @@ from implicitreg.tables.run_tables import tabulate_runs
 
 sys.stderr = open(snakemake.log[0], "w")  # noqa: F821
 sm = snakemake  # noqa: F821
-for name, df in tabulate_runs(sm.input.runs, sm.input.datasets, sm.params.datasets).items():
+(shard,) = sm.input.runs if isinstance(sm.input.runs, list) else [sm.input.runs]
+for name, df in tabulate_runs(shard, sm.input.datasets, sm.params.datasets).items():
     contract.write_table(name, df, sm.output[name])

@@ -2,11 +2,12 @@
 
 import sys
 
-from implicitreg.io import contract
+from implicitreg.io import contract, store
 from implicitreg.tables.test_risk import tabulate_test_risk
 
 sys.stderr = open(snakemake.log[0], "w")  # noqa: F821
 sm = snakemake  # noqa: F821
-tables = tabulate_test_risk(sm.input.runs, sm.input.datasets, sm.input.rrr, sm.params.ridge_alpha)
+runs = store.load_runs(sm.input.runs, sm.params.order)
+tables = tabulate_test_risk(runs, sm.input.datasets, sm.input.rrr, sm.params.ridge_alpha)
 for name, df in tables.items():
     contract.write_table(name, df, sm.output[name])

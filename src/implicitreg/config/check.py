@@ -16,6 +16,7 @@ import yaml
 
 from implicitreg.config.grid import expand_runs
 from implicitreg.data.spectra import orders_agree
+from implicitreg.io import shards
 
 SCHEMA = Path(__file__).resolve().parents[3] / "workflow" / "schemas" / "config.schema.yaml"
 DMF_ANALYSES = ("dmf",)  # analyses that read a DMF experiment; every other one reads a GD experiment
@@ -201,6 +202,10 @@ def analysis_problems(config: dict) -> Iterator[Problem]:
             if ref not in pool:
                 yield f"analyses.{name}.{k}", f"must name one of {kind} {sorted(pool)}, got {ref!r}"
     analyses = {a: s for a, s in config["analyses"].items() if s["experiment"] in (dmf if a in DMF_ANALYSES else gd)}
+    for name, spec in analyses.items():
+        for ref in {spec[k] for k in ("experiment", "aligned") if k in spec and name not in DMF_ANALYSES}:
+            if ref in gd and gd[ref]["log"] != "W":
+                yield f"experiments.{ref}.log", f"the {name} analysis reads W of every logged step: needs log: W"
     if (
         "generalization" in analyses
         and analyses["generalization"]["ridge_alpha"][0] >= (analyses["generalization"]["ridge_alpha"][1])
@@ -244,7 +249,8 @@ def memory_problems(config: dict) -> Iterator[Problem]:
     """Jobs whose estimated peak memory exceeds ``max_job_memory_gb``, with the estimate (8-byte floats):
 
     - a dataset: its covariances, bases and samples, ``2 d^2 + 2 p^2 + d p + (n + n_test)(d + p)``;
-    - a GD simulation job: every run's logged maps, ``runs x min(max_steps + 1, 2 n_log + 2 m + 2) x d x p``;
+    - a GD simulation job: the logged maps of the runs of its largest shard,
+      ``runs x min(max_steps + 1, 2 n_log + 2 m + 2) x d x p``;
     - a DMF run: its factors at the logged points and the eigensolver's vectors, ``(R + 30) N n^2``.
     """
     limit = config["max_job_memory_gb"]
@@ -257,16 +263,19 @@ def memory_problems(config: dict) -> Iterator[Problem]:
         if any(ds not in config["datasets"] for ds in exp["datasets"]) or ("eta" in exp) == ("eta_sigma1" in exp):
             continue  # reported by experiment_problems
         need = 0.0
-        for run in expand_runs(name, exp, config["datasets"]):
-            spec = config["datasets"][run.dataset]
-            rows = min(exp["max_steps"] + 1, 2 * exp.get("n_log", config["n_log"]) + 2 * len(spec["sigma"]) + 2)
-            need += 8 * rows * spec["d"] * spec["p"] / GB
+        for runs in shards.split(expand_runs(name, exp, config["datasets"]), config["shard_size"]).values():
+            shard_need = 0.0
+            for run in runs:
+                spec = config["datasets"][run.dataset]
+                rows = min(exp["max_steps"] + 1, 2 * exp.get("n_log", config["n_log"]) + 2 * len(spec["sigma"]) + 2)
+                shard_need += 8 * rows * spec["d"] * spec["p"] / GB
+            need = max(need, shard_need)
         if need > limit:
             yield (
                 f"experiments.{name}",
                 (
-                    f"its simulation job needs about {need:.3g} GB (runs x logged steps x d x p), above "
-                    f"max_job_memory_gb = {limit:g}: fewer runs, smaller n_log, or raise max_job_memory_gb"
+                    f"a simulation job needs about {need:.3g} GB (shard runs x logged steps x d x p), above "
+                    f"max_job_memory_gb = {limit:g}: a smaller shard_size, smaller n_log, or raise max_job_memory_gb"
                 ),
             )
     for name, exp in config.get("dmf_experiments", {}).items():

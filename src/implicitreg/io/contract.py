@@ -15,12 +15,15 @@ from implicitreg.io import files
 
 DATASET = "results/datasets/{dataset}.npz"
 DATASET_JSON = "results/datasets/{dataset}.json"
-RUN = "results/runs/{run_id}.npz"
+RUNS_ROOT = "results/runs"  # the GD run store: {experiment}/shard-{k}-of-{K}.parquet (io/store.py, io/shards.py)
+RUN = RUNS_ROOT + "/{experiment}/shard-{k}-of-{K}.parquet"
 RRR = "results/baselines/rrr_{dataset}.npz"
-DMF_RUN = "results/dmf/{run_id}.npz"
+DMF_ROOT = "results/dmf"
+DMF_RUN = DMF_ROOT + "/{experiment}/shard-{k}-of-{K}.parquet"
 FIGURE = "figures/{fig}_{stem}.{ext}"
 RUN_TABLES = ("runs", "components", "transitions", "permode")  # built per experiment, then merged
 EXPERIMENT_TABLE = "results/tables/experiments/{experiment}/{name}"  # {name}: the file name of the merged table
+SHARD_TABLE = "results/tables/experiments/{experiment}/shard-{k}-of-{K}/{name}"  # removed once merged
 CLAIM_ROW = "results/claims/{claim_id}.csv"  # one claim alone: snakemake claim_<id>
 FIGURE_FORMATS = ("pdf", "png")
 MANIFEST = "results/MANIFEST.tsv"
@@ -33,8 +36,9 @@ CONTRACT_DOC = "docs/CONTRACT.md"
 GALLERY_DOC = "docs/gallery.md"
 
 RUN_FILE_KEYS = (
-    "eta, delta, depth, initial factors W0_j, logged steps, W (steps x d x p), loss, final factors Wfinal_j, "
-    "k_cross, status, method (full or per_mode)"
+    "one row per run: run_id, eta, delta, depth, width, init, seed, initial factors W0_j, logged steps, W "
+    "(steps x d x p; with log: components, components (steps x m) instead), loss, final factors Wfinal_j, "
+    "k_cross, status, n_steps, method (full or per_mode); arrays flattened, with {key}.shape"
 )
 
 
@@ -162,6 +166,11 @@ def experiment_table(table: str, experiment: str) -> str:
     return EXPERIMENT_TABLE.format(experiment=experiment, name=TABLES[table].path.rsplit("/", 1)[1])
 
 
+def shard_table(table: str) -> str:
+    """The part of run table ``table`` built from one shard, with ``{experiment}``, ``{k}``, ``{K}`` left open."""
+    return SHARD_TABLE.replace("{name}", TABLES[table].path.rsplit("/", 1)[1])
+
+
 def active_tables(analyses) -> list[str]:
     """Tables that exist for the configured ``analyses``: those of every run and those of a configured analysis."""
     return [name for name, t in TABLES.items() if t.analysis is None or t.analysis in analyses]
@@ -203,9 +212,11 @@ def markdown() -> str:
         "| --- | --- | --- | --- |",
         f"| `{DATASET}`, `.json` | - | `Sigma_x, Sigma_xy, U, V, lam, sigma` (`X, Y` where sampled) | one "
         "controlled-spectrum dataset; resolved parameters and seed |",
-        f"| `{RUN}` | - | {RUN_FILE_KEYS} | one GD run, replayable from this file and its dataset |",
+        f"| `{RUN}` | - | {RUN_FILE_KEYS} | one shard of a GD experiment (Parquet), each run replayable from it "
+        "and its dataset: `python -m implicitreg run RUN_ID` |",
         f"| `{RRR}` | - | `W, rank, loss, nuclear_norm` | reduced-rank regression solutions of every rank |",
-        f"| `{DMF_RUN}` | - | trajectory, stages, Hessian extremes | one deep matrix factorization run |",
+        f"| `{DMF_RUN}` | - | trajectory, stages, Hessian extremes | one shard of a deep matrix factorization "
+        "experiment |",
     ]
     for t in TABLES.values():
         cols = "varies" if t.columns is None else ", ".join(t.columns)

@@ -171,10 +171,42 @@ def save_csv(path, df: pd.DataFrame, float_format: str = "%.10g") -> None:
         df.to_csv(tmp, index=False, float_format=float_format, lineterminator="\n")
 
 
+PARQUET_ROW_GROUP = 1024 * 1024  # rows per row group, as pyarrow's default: a table's bytes do not depend on chunking
+
+
 def save_parquet(path, df: pd.DataFrame) -> None:
     """Parquet without the pandas index, atomically (pyarrow writes no timestamps)."""
     with atomic_path(path) as tmp:
-        df.to_parquet(tmp, index=False, engine="pyarrow")
+        df.to_parquet(tmp, index=False, engine="pyarrow", row_group_size=PARQUET_ROW_GROUP)
+
+
+@contextlib.contextmanager
+def parquet_stream(path, schema):
+    """Yield ``write(table)`` that appends Arrow tables of ``schema`` to the Parquet file ``path``, atomically.
+
+    Rows are buffered into row groups of exactly ``PARQUET_ROW_GROUP``, so the file has the same bytes as
+    ``save_parquet`` of all rows at once, whatever the sizes of the pieces written; memory stays within one group.
+    """
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    pending: list = []
+    with atomic_path(path) as tmp, pq.ParquetWriter(tmp, schema) as writer:
+
+        def flush(final: bool) -> None:
+            buffered = pa.concat_tables(pending) if pending else schema.empty_table()
+            while buffered.num_rows >= PARQUET_ROW_GROUP or (final and buffered.num_rows):
+                writer.write_table(buffered.slice(0, PARQUET_ROW_GROUP), row_group_size=PARQUET_ROW_GROUP)
+                buffered = buffered.slice(PARQUET_ROW_GROUP)
+            pending[:] = [buffered] if buffered.num_rows else []
+
+        def write(table) -> None:
+            pending.append(table.cast(schema))
+            if sum(t.num_rows for t in pending) >= PARQUET_ROW_GROUP:
+                flush(final=False)
+
+        yield write
+        flush(final=True)
 
 
 def load_npz(path) -> dict[str, np.ndarray]:
@@ -187,8 +219,13 @@ def load_npz(path) -> dict[str, np.ndarray]:
         with np.load(path, allow_pickle=False) as data:
             return {k: data[k] for k in data.files}
     except (zipfile.BadZipFile, EOFError, ValueError, zlib.error) as err:
-        rel = working_relative(path) or str(path)
-        raise UnreadableFileError(
-            f"{rel} cannot be read ({type(err).__name__}: {err}); it was damaged after it was written: "
-            f"rebuild it with `{regenerate_command(rel)}`"
-        ) from err
+        raise unreadable(path, err) from err
+
+
+def unreadable(path, err: Exception) -> UnreadableFileError:
+    """The error for an output that exists but cannot be read: names it, the cause and the command that rebuilds it."""
+    rel = working_relative(path) or str(path)
+    return UnreadableFileError(
+        f"{rel} cannot be read ({type(err).__name__}: {err}); it was damaged after it was written: "
+        f"rebuild it with `{regenerate_command(rel)}`"
+    )

@@ -11,7 +11,7 @@ import numpy as np
 from implicitreg.config.grid import RunSpec
 from implicitreg.data import seeds
 from implicitreg.data.spectra import Dataset
-from implicitreg.linear import permode
+from implicitreg.linear import metrics, permode
 from implicitreg.linear.init import aligned_init, random_init
 from implicitreg.linear.simulate import simulate
 
@@ -27,6 +27,8 @@ def initial_factors(run: RunSpec, data: Dataset, seed: int) -> list[np.ndarray]:
 def simulate_runs(runs: list[RunSpec], datasets: dict[str, Dataset], exp: dict, seed: int, n_log: int) -> dict:
     """Simulate ``runs`` batch by batch; returns ``{run_id: arrays}`` in the results-contract layout.
 
+    ``exp["log"]`` says what is kept at each logged step: ``W``, or only ``components`` ``u_i^T W v_i``.
+
     ``n_log`` is the config-wide number of logged iterations; the experiment's own ``n_log`` wins.
     """
     out = {}
@@ -41,7 +43,11 @@ def simulate_runs(runs: list[RunSpec], datasets: dict[str, Dataset], exp: dict, 
             meta = asdict(r) | {"run_id": r.run_id, "model": r.model, "status": tr.status, "n_steps": tr.n_steps}
             meta["method"] = exp["method"]
             arrays |= {k: np.asarray(v) for k, v in meta.items()}
-            arrays |= {"steps": tr.steps, "W": tr.W, "loss": tr.loss, "k_cross": tr.k_cross}
+            arrays |= {"steps": tr.steps, "loss": tr.loss, "k_cross": tr.k_cross}
+            if exp["log"] == "W":
+                arrays["W"] = tr.W
+            else:  # only the monitored components, as tables compute them from W
+                arrays["components"] = metrics.components(tr.W, data.U, data.V, data.sigma.size)
             out[r.run_id] = arrays
     return out
 

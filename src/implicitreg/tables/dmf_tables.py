@@ -5,7 +5,6 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from implicitreg.io import files
 from implicitreg.io.contract import TABLES
 
 RUN_COLUMNS = list(TABLES["dmf_runs"].columns)
@@ -62,16 +61,16 @@ def table_t4(runs: pd.DataFrame) -> pd.DataFrame:
     return t4.reset_index()
 
 
-def tabulate_dmf(run_paths, resolution: float) -> dict[str, pd.DataFrame]:
-    """``dmf_runs``, ``dmf_trajectories``, ``dmf_stages``, ``dmf_curvature`` and ``T4`` from every DMF run file."""
-    runs, trajectories, stages, curvature = [], [], [], []
-    for path in run_paths:
-        arrays = files.load_npz(path)
-        runs.append(run_row(arrays))
+def tabulate_dmf(runs, resolution: float) -> dict[str, pd.DataFrame]:
+    """``dmf_runs``, ``dmf_trajectories``, ``dmf_stages``, ``dmf_curvature`` and ``T4`` from every DMF run (dicts of
+    arrays, in order)."""
+    rows, trajectories, stages, curvature = [], [], [], []
+    for arrays in runs:
+        rows.append(run_row(arrays))
         trajectories.append(trajectory_frame(arrays))
         stages.append(stage_frame(arrays))
         curvature.append(curvature_frame(arrays, resolution))
-    runs = pd.DataFrame(runs, columns=RUN_COLUMNS)
+    runs = pd.DataFrame(rows, columns=RUN_COLUMNS)
     return {
         "dmf_runs": runs,
         "dmf_trajectories": pd.concat(trajectories, ignore_index=True),

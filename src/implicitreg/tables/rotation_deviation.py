@@ -41,12 +41,12 @@ def rotation_row(arrays: dict, data, epsilon: float) -> dict:
     }
 
 
-def tabulate_rotation(run_paths, dataset_paths, dataset_specs: dict) -> pd.DataFrame:
-    """``rotation_deviation.csv``: one row per run on rotated covariances, sorted by model and ``epsilon``."""
+def tabulate_rotation(runs, dataset_paths, dataset_specs: dict) -> pd.DataFrame:
+    """``rotation_deviation.csv``: one row per run (dicts of arrays) on rotated covariances, sorted by model and
+    ``epsilon``."""
     datasets = {Path(f).stem: Dataset.from_arrays(files.load_npz(f)) for f in dataset_paths}
     rows = []
-    for path in run_paths:
-        arrays = files.load_npz(path)
+    for arrays in runs:
         name = str(arrays["dataset"].item())
         rows.append(rotation_row(arrays, datasets[name], dataset_specs[name].get("epsilon", 0.0)))
     return pd.DataFrame(rows).sort_values(["model", "epsilon"], kind="stable")

@@ -127,13 +127,13 @@ def t2_rows(dataset: str, run_id: str, steps, W, k_cross, rrr_W, top_W) -> pd.Da
     return pd.DataFrame(rows, columns=T2_COLUMNS)
 
 
-def tabulate_rrr_distances(run_paths, dataset_paths, rrr_paths) -> dict[str, pd.DataFrame]:
-    """``rrr_path`` (every logged iterate against every ``W_j`` and ``P_j``) and ``T2``, one path per run file."""
+def tabulate_rrr_distances(runs, dataset_paths, rrr_paths) -> dict[str, pd.DataFrame]:
+    """``rrr_path`` (every logged iterate against every ``W_j`` and ``P_j``) and ``T2``, one path per run (dicts of
+    arrays, in order)."""
     datasets = {Path(f).stem: files.load_npz(f) for f in dataset_paths}
     baselines = {Path(f).stem.removeprefix("rrr_"): files.load_npz(f)["W"] for f in rrr_paths}
     paths, t2 = [], []
-    for path in run_paths:
-        run = files.load_npz(path)
+    for run in runs:
         ds, rid = scalar(run, "dataset"), run_id(run)
         data = datasets[ds]
         top = top_sigma_maps(data["U"], data["V"], data["lam"], data["sigma"])

@@ -1,4 +1,4 @@
-"""Rows of the results-contract tables, built from one run file and its dataset.
+"""The run tables of one run-store shard, built column by column (no per-run frame), and T1.
 
 - ``runs.csv``: one row per run (``run_row``);
 - ``components.parquet``: ``value = u_i^T W v_i`` and ``target = sigma_i / lam_i`` per logged step;
@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from implicitreg.data.spectra import Dataset
-from implicitreg.io import files
+from implicitreg.io import files, store
 from implicitreg.io.contract import TABLES
 from implicitreg.linear import metrics, theory
 
@@ -32,56 +32,6 @@ def scalar(arrays: dict, key: str):
 
 def run_id(arrays: dict) -> str:
     return str(scalar(arrays, "run_id"))
-
-
-def run_row(arrays: dict) -> dict:
-    """One row of ``runs.csv``; ``width`` is empty for the linear model, which has no hidden layer."""
-    row = {c: scalar(arrays, c) for c in RUN_COLUMNS if c in arrays}
-    row["width"] = row["width"] if row["depth"] > 1 else pd.NA
-    row["final_loss"] = float(arrays["loss"][-1]) if arrays["loss"].size else np.nan  # diverged before any log
-    return {c: row[c] for c in RUN_COLUMNS}
-
-
-def component_frame(arrays: dict, data: Dataset) -> pd.DataFrame:
-    """Tidy ``(run_id, step, component, value, target)`` for every logged step and component."""
-    m = data.sigma.size
-    values = metrics.components(arrays["W"], data.U, data.V, m)
-    steps = arrays["steps"]
-    return pd.DataFrame(
-        {
-            "run_id": run_id(arrays),
-            "step": np.repeat(steps, m),
-            "component": np.tile(np.arange(1, m + 1), steps.size),
-            "value": values.ravel(),
-            "target": np.tile(data.sigma / data.lam[:m], steps.size),
-        }
-    )
-
-
-def transition_frame(arrays: dict, data: Dataset) -> pd.DataFrame:
-    """Measured (exact, from the simulation) and predicted transition iterations of every crossed component.
-
-    Components with ``sigma_i = 0`` (a low-rank teacher) have no transition and no row.
-    """
-    m = data.sigma.size
-    lam, sigma = data.lam[:m], data.sigma
-    depth, eta, delta = scalar(arrays, "depth"), scalar(arrays, "eta"), scalar(arrays, "delta")
-    with np.errstate(divide="ignore", invalid="ignore"):
-        k_pred = theory.predicted_transition(depth, lam, sigma, eta, delta)
-        k_meas = arrays["k_cross"].astype(float)
-        rel_error = np.abs(k_meas - k_pred) / k_pred
-    df = pd.DataFrame(
-        {
-            "run_id": run_id(arrays),
-            "component": np.arange(1, m + 1),
-            "sigma": sigma,
-            "lambda": lam,
-            "k_measured": arrays["k_cross"],
-            "k_predicted": k_pred,
-            "rel_error": rel_error,
-        }
-    )
-    return df[(df["k_measured"] >= 0) & (df["sigma"] > 0)]
 
 
 def permode_deviation(arrays: dict, data: Dataset) -> float:
@@ -103,30 +53,106 @@ def exactly_commuting(dataset_specs: dict) -> set[str]:
     return {name for name, spec in dataset_specs.items() if spec["kind"] != "sampled" and not spec.get("epsilon")}
 
 
-def tabulate_runs(run_paths, dataset_paths, dataset_specs: dict) -> dict[str, pd.DataFrame]:
-    """``runs``, ``components``, ``transitions`` and ``permode`` from every run file.
+SHARD_COLUMNS = [c for c in RUN_COLUMNS if c != "final_loss"] + ["method", "steps", "loss", "k_cross"]
 
-    The per-mode check counts aligned full-matrix runs on exactly commuting datasets (claim 1 needs full-matrix
-    runs: ``method: per_mode`` runs are the recursion itself).
+
+def _lists(table, name: str) -> tuple[np.ndarray, np.ndarray]:
+    """A list column of a store table as its flat values and per-run offsets."""
+    col = table.column(name).combine_chunks()
+    return col.values.to_numpy(zero_copy_only=False), col.offsets.to_numpy().astype(np.int64)
+
+
+def _runs_frame(t, loss, loss_at) -> pd.DataFrame:
+    """``runs.csv`` rows of a shard: its scalar columns, ``width`` empty for the linear model (no hidden layer) and
+    ``final_loss`` the last logged loss (NaN for a run that diverged before its first log)."""
+    cols = {c: t.column(c).to_numpy(zero_copy_only=False) for c in RUN_COLUMNS if c != "final_loss"}
+    cols["width"] = pd.array(cols["width"], "Int64")
+    cols["width"][cols["depth"] == 1] = pd.NA
+    ends = loss_at[1:]
+    cols["final_loss"] = np.where(ends > loss_at[:-1], loss[np.maximum(ends - 1, 0)] if loss.size else 0.0, np.nan)
+    return pd.DataFrame(cols, columns=RUN_COLUMNS)
+
+
+def tabulate_shard(path, datasets: dict[str, Dataset], exact: set[str]) -> dict[str, pd.DataFrame]:
+    """``runs``, ``components``, ``transitions`` and ``permode`` of one run-store shard, column by column.
+
+    Component values ``u_i^T W v_i`` are computed for all logged steps of a dataset's runs at once (or read, for a
+    shard logged with ``log: components``); transitions and the per-mode check follow THEORY.md sections 3-4. The
+    per-mode check counts aligned full-matrix runs on exactly commuting datasets that logged ``W`` (claim 1 needs
+    full-matrix runs: ``method: per_mode`` runs are the recursion itself).
     """
-    datasets = {Path(f).stem: Dataset.from_arrays(files.load_npz(f)) for f in dataset_paths}
-    exact = exactly_commuting(dataset_specs)
-    runs, comps, trans, permode = [], [], [], []
-    for path in run_paths:
-        arrays = files.load_npz(path)
-        data = datasets[scalar(arrays, "dataset")]
-        runs.append(run_row(arrays))
-        comps.append(component_frame(arrays, data))
-        trans.append(transition_frame(arrays, data))
-        per_mode = "method" in arrays and scalar(arrays, "method") == "per_mode"
-        if scalar(arrays, "init") == "aligned" and scalar(arrays, "dataset") in exact and not per_mode:
-            permode.append({"run_id": run_id(arrays), "max_rel_deviation": permode_deviation(arrays, data)})
+    logged = store.metadata(path).get("implicitreg.log", "W")
+    value_key = "W" if logged == "W" else "components"
+    t = store.read_columns(path, SHARD_COLUMNS + [value_key, f"{value_key}.shape"])
+    n = t.num_rows
+    ids = np.array(t.column("run_id").to_pylist(), dtype=object)
+    ds_names = t.column("dataset").to_pylist()
+    steps, step_at = _lists(t, "steps")
+    loss, loss_at = _lists(t, "loss")
+    k_cross, k_at = _lists(t, "k_cross")
+    values, value_at = _lists(t, value_key)
+    n_logged = np.diff(step_at)
+
+    # components: one einsum per dataset over every logged step of its runs
+    value_blocks: list[np.ndarray | None] = [None] * n
+    for name in dict.fromkeys(ds_names):
+        data = datasets[name]
+        m, (d, p) = data.sigma.size, (data.U.shape[0], data.V.shape[0])
+        members = [i for i in range(n) if ds_names[i] == name]
+        flat = np.concatenate([values[value_at[i] : value_at[i + 1]] for i in members])
+        comps = metrics.components(flat.reshape(-1, d, p), data.U, data.V, m) if logged == "W" else flat.reshape(-1, m)
+        for i, block in zip(members, np.split(comps, np.cumsum(n_logged[members])[:-1])):
+            value_blocks[i] = block
+    m_of = np.array([datasets[ds].sigma.size for ds in ds_names], np.int64)
+    rows = n_logged * m_of
+    targets = [datasets[ds].sigma / datasets[ds].lam[: datasets[ds].sigma.size] for ds in ds_names]
+    components = pd.DataFrame(
+        {
+            "run_id": np.repeat(ids, rows),
+            "step": np.repeat(steps, np.repeat(m_of, n_logged)),
+            "component": np.concatenate([np.tile(np.arange(1, m + 1), k) for m, k in zip(m_of, n_logged)] or [[]]),
+            "value": np.concatenate([b.ravel() for b in value_blocks] or [[]]),
+            "target": np.concatenate([np.tile(tg, k) for tg, k in zip(targets, n_logged)] or [[]]),
+        }
+    )
+
+    # transitions: measured crossing against THEORY.md section 4, for components with sigma_i > 0 that crossed
+    depth, eta, delta = (t.column(c).to_numpy() for c in ("depth", "eta", "delta"))
+    parts = []
+    for i, ds in enumerate(ds_names):
+        data = datasets[ds]
+        m = data.sigma.size
+        lam, sigma = data.lam[:m], data.sigma
+        with np.errstate(divide="ignore", invalid="ignore"):
+            k_pred = theory.predicted_transition(int(depth[i]), lam, sigma, float(eta[i]), float(delta[i]))
+            k_meas = k_cross[k_at[i] : k_at[i + 1]]
+            parts.append((np.full(m, ids[i], object), np.arange(1, m + 1), sigma, lam, k_meas, k_pred,
+                          np.abs(k_meas.astype(float) - k_pred) / k_pred))  # fmt: skip
+    columns = ("run_id", "component", "sigma", "lambda", "k_measured", "k_predicted", "rel_error")
+    transitions = pd.DataFrame({c: np.concatenate([p[j] for p in parts]) for j, c in enumerate(columns)})
+    transitions = transitions[(transitions["k_measured"] >= 0) & (transitions["sigma"] > 0)]
+
+    # the per-mode check, run by run (aligned full-matrix runs on exactly commuting datasets)
+    method, init = t.column("method").to_pylist(), t.column("init").to_pylist()
+    permode = []
+    for i in range(n):
+        if init[i] == "aligned" and ds_names[i] in exact and method[i] != "per_mode" and logged == "W":
+            run = {c: np.asarray(t.column(c)[i].as_py()) for c in ("depth", "width", "delta", "eta")}
+            run |= {"steps": steps[step_at[i] : step_at[i + 1]]}
+            run["W"] = values[value_at[i] : value_at[i + 1]].reshape(-1, *datasets[ds_names[i]].Sigma_xy.shape)
+            permode.append({"run_id": ids[i], "max_rel_deviation": permode_deviation(run, datasets[ds_names[i]])})
     return {
-        "runs": pd.DataFrame(runs, columns=RUN_COLUMNS),
-        "components": pd.concat(comps, ignore_index=True),
-        "transitions": pd.concat(trans, ignore_index=True)[TRANSITION_COLUMNS],
+        "runs": _runs_frame(t, loss, loss_at),
+        "components": components.astype({"step": np.int64, "component": np.int64}),
+        "transitions": transitions.reset_index(drop=True)[TRANSITION_COLUMNS],
         "permode": pd.DataFrame(permode, columns=PERMODE_COLUMNS),
     }
+
+
+def tabulate_runs(shard_path, dataset_paths, dataset_specs: dict) -> dict[str, pd.DataFrame]:
+    """``runs``, ``components``, ``transitions`` and ``permode`` of one run-store shard (``tabulate_shard``)."""
+    datasets = {Path(f).stem: Dataset.from_arrays(files.load_npz(f)) for f in dataset_paths}
+    return tabulate_shard(shard_path, datasets, exactly_commuting(dataset_specs))
 
 
 def t1_table(runs: pd.DataFrame, transitions: pd.DataFrame, experiment: str) -> pd.DataFrame:
@@ -139,14 +165,3 @@ def t1_table(runs: pd.DataFrame, transitions: pd.DataFrame, experiment: str) -> 
         .reset_index()
         .rename(columns={"median": "rel_error_median", "max": "rel_error_max", "n": "n_transitions"})
     )
-
-
-def merge_run_tables(parts: list[dict[str, pd.DataFrame]]) -> dict[str, pd.DataFrame]:
-    """The run tables of every experiment, concatenated in order (each experiment's from ``tabulate_runs``)."""
-    columns = {"runs": RUN_COLUMNS, "components": COMPONENT_COLUMNS, "transitions": TRANSITION_COLUMNS,
-               "permode": PERMODE_COLUMNS}  # fmt: skip
-    merged = {}
-    for name, cols in columns.items():
-        frames = [p[name] for p in parts if len(p[name])]  # an empty part would turn its columns' dtypes to object
-        merged[name] = pd.concat(frames, ignore_index=True)[cols] if frames else pd.DataFrame(columns=cols)
-    return merged

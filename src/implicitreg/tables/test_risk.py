@@ -91,13 +91,14 @@ def risk_frame(dataset: str, samples: dict, paths: dict, rrr_W, alphas) -> pd.Da
     return pd.concat(frames, ignore_index=True)
 
 
-def tabulate_test_risk(run_paths, dataset_paths, rrr_paths, ridge_alpha) -> dict[str, pd.DataFrame]:
+def tabulate_test_risk(runs, dataset_paths, rrr_paths, ridge_alpha) -> dict[str, pd.DataFrame]:
     """``test_risk`` (GD paths, RRR ranks, ridge path over ``log_grid(*ridge_alpha)``, teacher) and ``T3``.
 
-    Each dataset needs exactly one run per model (the GD paths compared with the explicit regularizers).
+    ``runs`` are dicts of arrays. Each dataset needs exactly one run per model (the GD paths compared with the
+    explicit regularizers).
     """
     alphas = log_grid(*ridge_alpha)
-    runs = [files.load_npz(p) for p in run_paths]
+    runs = list(runs)
     frames = []
     for data_path, rrr_path in zip(dataset_paths, rrr_paths):
         name = Path(data_path).stem

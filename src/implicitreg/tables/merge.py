@@ -1,0 +1,93 @@
+"""Run tables merged from parts (the shards of an experiment, or every experiment), streaming.
+
+Rows come out in run order: ``positions`` maps each run id to its place in the experiment's grid (``None``: the
+parts are already consecutive, as experiments are). Each part lists its runs in that order, so the merge takes the
+rows of a window of positions from every part, sorts them stably by position and writes them; memory holds one
+window and one batch per part, never the whole sweep. The output has the bytes that writing all rows at once gives
+(``files.save_csv``, ``files.parquet_stream``), so a table does not depend on how the runs were sharded.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from implicitreg.io import contract, files
+
+WINDOW = 65536  # runs per merged window
+BATCH = 262144  # rows read from a part at a time
+
+
+def _positions(table: pa.Table, positions: dict[str, int]) -> np.ndarray:
+    """The run position of every row of ``table``, from its ``run_id`` column."""
+    encoded = pc.dictionary_encode(table.column("run_id")).combine_chunks()
+    lookup = np.array([positions[r] for r in encoded.dictionary.to_pylist()], np.int64)
+    return lookup[encoded.indices.to_numpy()] if len(lookup) else np.zeros(0, np.int64)
+
+
+class _Part:
+    """One part read batch by batch, with the run position of each buffered row."""
+
+    def __init__(self, path, positions: dict[str, int]):
+        self.batches = pq.ParquetFile(path).iter_batches(batch_size=BATCH)
+        self.positions = positions
+        self.table, self.pos, self.done = None, np.zeros(0, np.int64), False
+
+    def take_below(self, end: int) -> tuple[pa.Table | None, np.ndarray]:
+        """Rows with position ``< end`` (a prefix: a part is in run order), removed from the buffer."""
+        while not self.done and (not self.pos.size or self.pos[-1] < end):
+            batch = next(self.batches, None)
+            if batch is None:
+                self.done = True
+                break
+            t = pa.Table.from_batches([batch])
+            self.table = t if self.table is None else pa.concat_tables([self.table, t])
+            self.pos = np.concatenate([self.pos, _positions(t, self.positions)])
+        cut = int(np.searchsorted(self.pos, end))
+        if self.table is None or cut == 0:
+            return None, self.pos[:0]
+        head, head_pos = self.table.slice(0, cut), self.pos[:cut]
+        self.table, self.pos = self.table.slice(cut), self.pos[cut:]
+        return head, head_pos
+
+
+def merge_parquet(paths, out, positions: dict[str, int] | None = None) -> None:
+    """Merge Parquet parts into ``out`` in run order (``positions``), or in the parts' order (``None``)."""
+    schema = pq.read_schema(paths[0])
+    with files.parquet_stream(out, schema) as write:
+        if positions is None:
+            for path in paths:
+                for batch in pq.ParquetFile(path).iter_batches(batch_size=BATCH):
+                    write(pa.Table.from_batches([batch]))
+            return
+        parts = [_Part(p, positions) for p in paths]
+        for end in range(WINDOW, len(positions) + WINDOW, WINDOW):
+            pieces = [part.take_below(end) for part in parts]
+            pieces = [(t, pos) for t, pos in pieces if t is not None]
+            if pieces:
+                table = pa.concat_tables([t for t, _ in pieces])
+                order = np.argsort(np.concatenate([pos for _, pos in pieces]), kind="stable")
+                write(table.take(pa.array(order)))
+
+
+def merge_csv(table: str, paths, out, positions: dict[str, int] | None = None) -> None:
+    """Merge CSV parts of results table ``table`` into ``out`` in run order (``positions``) or the parts' order."""
+    frames = [df for df in (contract.read_table(table, p) for p in paths) if len(df)]
+    if not frames:  # every part empty: keep the contract's header
+        contract.write_table(table, contract.read_table(table, paths[0]), out)
+        return
+    df = pd.concat(frames, ignore_index=True)  # an empty part would turn its columns' dtypes to object
+    if positions is not None:
+        df = df.iloc[np.argsort(df["run_id"].map(positions).to_numpy(), kind="stable")].reset_index(drop=True)
+    contract.write_table(table, df, out)
+
+
+def merge(table: str, paths, out, positions: dict[str, int] | None = None) -> None:
+    """Merge the parts of run table ``table`` (CSV or Parquet by its file name)."""
+    if str(out).endswith(".parquet"):
+        merge_parquet(paths, out, positions)
+    else:
+        merge_csv(table, paths, out, positions)
