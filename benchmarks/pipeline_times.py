@@ -4,7 +4,7 @@
 
 Each compute rule writes ``logs/benchmarks/<stage>/<job>.tsv`` (Snakemake's ``benchmark:``: wall seconds
 ``s``, peak resident memory ``max_rss`` in MB, CPU seconds ``cpu_time``). The rule is the stage folder, or
-the file name for the per-experiment simulation jobs. Prints one line per rule (jobs, summed wall and CPU
+``simulate_<experiment>`` for the shards of an experiment. Prints one line per rule (jobs, summed wall and CPU
 seconds, largest peak memory) and the totals; the summed wall time exceeds the pipeline's wall clock when
 jobs ran in parallel.
 """
@@ -18,9 +18,10 @@ import pandas as pd
 
 
 def rule_of(path: Path, root: Path) -> str:
-    """``simulate_<experiment>`` for simulation jobs, the stage folder otherwise."""
-    stage = path.relative_to(root).parts[0]
-    return f"simulate_{path.stem}" if stage == "simulate" else stage
+    """``simulate_<experiment>`` for the simulation jobs of an experiment's shards (GD or DMF), the stage folder
+    otherwise."""
+    parts = path.relative_to(root).parts
+    return f"simulate_{parts[1]}" if parts[0] in ("simulate", "dmf") and len(parts) > 2 else parts[0]
 
 
 def collect(workdir: Path) -> pd.DataFrame:

@@ -6,6 +6,7 @@ import pytest
 
 from implicitreg.dmf import model as dmf
 from implicitreg.io import files as fileio
+from implicitreg.io import store
 
 TABLES = {
     "results/tables/depth_transitions.csv": ["run_id", "dataset", "depth", "eta", "delta", "component", "sigma",
@@ -36,8 +37,8 @@ def test_tables(e2e_workdir, name):
 
 def test_dmf_runs(e2e_workdir):
     runs = pd.read_csv(e2e_workdir / "results/tables/dmf_runs.csv")
-    files = sorted(p.stem for p in (e2e_workdir / "results/dmf").glob("*.npz"))
-    assert sorted(runs["run_id"]) == files
+    stored = [r for p in sorted((e2e_workdir / "results/dmf").glob("*/shard-*.parquet")) for r in store.run_ids(p)]
+    assert sorted(runs["run_id"]) == sorted(stored)
     assert set(runs["model"]) == {"dmf"} and set(runs["task"]) == {"reconstruction", "completion"}
     assert set(runs["status"]) <= {"converged", "max_steps", "diverged"}
     t4 = pd.read_csv(e2e_workdir / "results/tables/T4_dmf_stages.csv")
@@ -47,7 +48,7 @@ def test_dmf_runs(e2e_workdir):
 def test_dmf_run_file_replays_its_first_steps(e2e_workdir):
     runs = pd.read_csv(e2e_workdir / "results/tables/dmf_runs.csv")
     run_id = runs.loc[runs["depth"] == 3, "run_id"].iloc[0]
-    r = fileio.load_npz(e2e_workdir / f"results/dmf/{run_id}.npz")
+    r = store.load_run(store.shard_of_run(run_id, e2e_workdir), run_id)
     F0 = [r[f"W0_{j}"] for j in range(3)]
     tr = dmf.simulate(r["M"], r["mask"], F0, r["eta"].item(), max_steps=int(r["n_steps"]), n_log=5,
                       n_sv=r["sv"].shape[1], tol=0.0)  # fmt: skip

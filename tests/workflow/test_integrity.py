@@ -17,6 +17,7 @@ import pytest
 from conftest import ROOT, needs_unshare, python, run_snakemake, tree_hashes
 
 from implicitreg.io import files as fileio
+from implicitreg.io import store
 
 pytestmark = pytest.mark.e2e
 
@@ -76,11 +77,11 @@ def test_a_tampered_table_is_refused_before_any_job_and_verify_names_it(damaged)
 
 def test_a_truncated_run_file_is_named_and_the_named_command_restores_it(damaged):
     before = tree_hashes(damaged)
-    run = sorted((damaged / "results/runs").glob("depths-*.npz"))[0]
+    run = sorted((damaged / "results/runs/depths").glob("shard-*.parquet"))[0]
     rel = run.relative_to(damaged).as_posix()
     run.write_bytes(run.read_bytes()[: run.stat().st_size // 2])
-    with pytest.raises(fileio.UnreadableFileError, match=re.escape(f"{run} cannot be read (BadZipFile")):
-        fileio.load_npz(run)
+    with pytest.raises(fileio.UnreadableFileError, match=re.escape(f"{run} cannot be read (ArrowInvalid")):
+        store.run_ids(run)
     proc = run_snakemake(damaged, "--cores", "2")
     print(refusal(proc))
     assert proc.returncode == 1 and f"  {rel}: sha256 " in proc.stderr

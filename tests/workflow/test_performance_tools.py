@@ -34,8 +34,9 @@ def test_sweep_configs_are_valid_and_have_their_size(sweep, n_runs):
 def test_pipeline_times_sums_per_rule(tmp_path):
     header = "s\th:m:s\tmax_rss\tmax_vms\tmax_uss\tmax_pss\tio_in\tio_out\tmean_load\tcpu_time\n"
     files = {
-        "simulate/staircase.tsv": "2.5\t0:00:02\t200\t1\t1\t1\t0\t0\t50\t1.5\n",
-        "simulate/sweep.tsv": "10.0\t0:00:10\t300\t1\t1\t1\t0\t0\t90\t9.0\n",
+        "simulate/staircase/shard-0-of-1.tsv": "2.5\t0:00:02\t200\t1\t1\t1\t0\t0\t50\t1.5\n",
+        "simulate/sweep/shard-0-of-2.tsv": "6.0\t0:00:06\t300\t1\t1\t1\t0\t0\t90\t5.0\n",
+        "dmf/sweep/shard-1-of-2.tsv": "4.0\t0:00:04\t250\t1\t1\t1\t0\t0\t90\t4.0\n",
         "figures/F1_a.tsv": "1.0\t0:00:01\t100\t1\t1\t1\t0\t0\t50\t0.5\n",
         "figures/F2_b.tsv": "3.0\t0:00:03\t150\t1\t1\t1\t0\t0\t50\t2.0\n",
     }

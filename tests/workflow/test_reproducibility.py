@@ -39,7 +39,7 @@ def test_killed_run_resumes_to_identical_outputs(e2e_workdir, tmp_path):
         cmd, cwd=tmp_path, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
     deadline = time.monotonic() + 120
-    while not any((tmp_path / "results/runs").glob("*.npz")) and proc.poll() is None and time.monotonic() < deadline:
+    while not any((tmp_path / "results/runs").glob("*/shard-*.parquet")) and proc.poll() is None and time.monotonic() < deadline:
         time.sleep(0.02)
     os.killpg(proc.pid, signal.SIGKILL)
     proc.wait()
@@ -177,12 +177,12 @@ def project_copy(tmp_path_factory):
 def test_rerun_triggers(project_copy):
     copy = project_copy
     everything = dry_run_jobs(copy, "--forceall")
-    assert {"dataset", "rrr", "simulate_staircase", "figure", "claims", "manifest"} <= set(everything)
+    assert {"dataset", "rrr", "simulate_gd", "simulate_dmf", "figure", "claims", "manifest"} <= set(everything)
     assert dry_run_jobs(copy) == {}
 
     # a parameter: n_log changes the simulations and what is computed from them, not datasets or baselines
     jobs = dry_run_jobs(copy, "--config", "n_log=21")
-    assert {"simulate_staircase", "simulate_transitions", "tabulate_runs", "claims", "figure"} <= set(jobs)
+    assert {"simulate_gd", "simulate_dmf", "tabulate_runs", "claims", "figure"} <= set(jobs)
     assert not {"dataset", "rrr"} & set(jobs)  # tabulate_rrr reads the F5 path table, which reads runs
 
     # a module only the baselines import (Snakemake compares checksums: a mere touch is no change)

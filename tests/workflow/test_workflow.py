@@ -15,6 +15,7 @@ from implicitreg.claims.rows import holds
 from implicitreg.config.check import validate
 from implicitreg.io import contract
 from implicitreg.io import files as fileio
+from implicitreg.io import store
 from implicitreg.linear import simulate as dynamics
 
 
@@ -41,17 +42,24 @@ def test_contract_tables(workdir, name):
         assert not df.drop(columns=list(optional)).isna().any().any()
 
 
-def test_runs_table_matches_run_files(workdir):
+def test_runs_table_matches_run_store(workdir):
+    """runs.csv lists exactly the runs of the store's shards, in every experiment's order."""
     runs = pd.read_csv(workdir / "results/tables/runs.csv")
-    files = sorted(p.stem for p in (workdir / "results/runs").glob("*.npz"))
-    assert sorted(runs["run_id"]) == files
+    stored = [r for p in sorted((workdir / "results/runs").glob("*/shard-*.parquet")) for r in store.run_ids(p)]
+    assert sorted(runs["run_id"]) == sorted(stored) and len(stored) == len(set(stored))
     assert set(runs["status"]) <= {"converged", "max_steps", "diverged"}
     assert set(runs["model"]) == {"linear", "two_layer", "deep"}
 
 
-def test_run_file_replays_from_itself_and_its_dataset(workdir):
+def test_run_replays_from_the_store_and_its_dataset(workdir, tmp_path):
+    """``python -m implicitreg run RUN_ID --npz`` gives back one run, which replays bit for bit from its initial
+    factors and dataset."""
     run_id = "staircase-autoencoder-L2-w3-eta0.05-delta12-aligned-s0"
-    r = fileio.load_npz(workdir / f"results/runs/{run_id}.npz")
+    out = tmp_path / "run.npz"
+    proc = subprocess.run([sys.executable, "-m", "implicitreg", "run", run_id, "--npz", str(out)], cwd=workdir,
+                          capture_output=True, text=True, check=True)  # fmt: skip
+    assert f"{run_id}  in results/runs/staircase/shard-0-of-1.parquet" in proc.stdout
+    r = fileio.load_npz(out)
     ds = fileio.load_npz(workdir / "results/datasets/autoencoder.npz")
     assert r["W"].shape == (r["steps"].size, 3, 3) and r["steps"][0] == 0
     (tr,) = dynamics.simulate(

@@ -103,6 +103,11 @@ def run_ids(experiment):
     return [run.run_id for run in RUNS[experiment]]
 
 
+def shard_runs(shards, wildcards):
+    """The runs of shard ``{k}`` of ``{K}`` of ``{experiment}`` (a shard no run falls in has no job)."""
+    return shards[wildcards.experiment][(int(wildcards.k), int(wildcards.K))]
+
+
 def dmf_files(experiment):
     """The run-store shards of a DMF experiment, in shard order."""
     return [

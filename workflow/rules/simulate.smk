@@ -2,11 +2,6 @@
 # alike. Each job gets its run specs as parameters and writes the shard's runs to one file of the run store.
 
 
-def shard_runs(shards, wildcards):
-    """The runs of shard ``{k}`` of ``{K}`` of ``{experiment}`` (a shard no run falls in has no job)."""
-    return shards[wildcards.experiment][(int(wildcards.k), int(wildcards.K))]
-
-
 rule simulate_gd:
     """The GD runs of one shard: batches of equal shape through the compiled kernel."""
     input:
