@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy.stats import spearmanr
 
 from implicitreg.claims.rows import (
     Measurement,
@@ -113,6 +112,8 @@ def claim_transition_boundary(tables: dict, config: dict) -> Measurement:
     transition of the transitions analysis: the prediction degrades as the start approaches the target."""
     t = _two_layer_transitions(tables, config)
     t = t[np.isfinite(t["rel_error"])]
+    from scipy.stats import spearmanr  # loads in half a second: not when the workflow only builds its DAG
+
     measured = spearmanr(t["start"], t["rel_error"]).statistic if len(t) > 2 else np.nan
     big = t[t["start"] > config["claims"]["start_fraction_max"]]
     metric = (f"Spearman correlation of rel_error with the start fraction e^-delta lam_i/sigma_i over {len(t)} "

@@ -8,6 +8,7 @@ raises one ``ConfigError`` listing every violation, each naming the offending ke
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -154,13 +155,13 @@ def experiment_problems(name: str, exp: dict, datasets: dict) -> Iterator[Proble
                 yield f"{key}.method", f"per_mode needs exactly commuting covariances; dataset {ds!r} does not commute"
     for grid in ("datasets", "depth", "eta", "eta_sigma1", "delta", "seeds"):
         values = exp.get(grid, [])
-        repeated = sorted({v for v in values if values.count(v) > 1}, key=str)
+        repeated = sorted((v for v, n in Counter(values).items() if n > 1), key=str)
         if repeated:
             yield f"{key}.{grid}", f"must not repeat values, got {repeated} more than once"
     if not known or len(known) < len(exp["datasets"]) or ("eta" in exp) == ("eta_sigma1" in exp):
         return
     ids = [run.run_id for run in expand_runs(name, exp, {ds: datasets[ds] for ds in known})]
-    collide = sorted({i for i in ids if ids.count(i) > 1})
+    collide = sorted(i for i, n in Counter(ids).items() if n > 1)
     if collide:
         yield f"{key}.eta", f"values that format to the same run id: {collide[0]} (give step sizes that differ in %g)"
 

@@ -256,19 +256,19 @@ def gradients(F, G, suffix, H, grads, d, width, p, nl, fma):
 
 
 @njit(cache=True)
-def _load(F, factors0, r, s, nl):
+def _load(F, factors0, shapes, r, s, nl):
     """Slot ``s`` := initial factors of run ``r`` (``r < 0``: zeros, an idle slot)."""
     for j in range(len(F)):
-        M = factors0[j][max(r, 0)]
-        rows, cols = M.shape
+        rows, cols = shapes[j, 0], shapes[j, 1]
         for i in range(rows):
             for c in range(cols):
-                F[j][(i * cols + c) * nl + s] = M[i, c] if r >= 0 else 0.0
+                F[j][(i * cols + c) * nl + s] = factors0[j, max(r, 0), i, c] if r >= 0 else 0.0
 
 
 @njit(cache=True)
 def run_batch(
     factors0,
+    shapes,
     Sigma_x,
     Sigma_xy,
     W_star,
@@ -293,16 +293,16 @@ def run_batch(
 ):
     """Discrete GD for every run ``r`` of the batch, ``nl`` runs in flight (see the module docstring).
 
-    ``factors0`` and ``factors_final`` are ``numba.typed.List`` of ``L`` arrays ``(B, rows_j, cols_j)``. A run
+    ``factors0`` and ``factors_final`` are arrays ``(L, B, rows, cols)`` holding factor ``j`` of run ``r`` in
+    ``[j, r, :shapes[j, 0], :shapes[j, 1]]`` (one array type for every depth: one compiled kernel). A run
     logs iteration ``k`` when ``log_mask[k]``, when a component first reaches ``half_targets[i]`` (with
     ``k - 1`` too), and when it stops. ``fma`` is ``simd.FUSED`` or ``simd.PORTABLE`` (``simd.choose_fma``).
     """
-    L = len(factors0)
-    B = factors0[0].shape[0]
+    L, B = factors0.shape[0], factors0.shape[1]
     d, p = Sigma_xy.shape
-    width = factors0[0].shape[2] if L > 1 else p
+    width = shapes[0, 1] if L > 1 else p
     m = half_targets.size
-    F = [_buffer(f.shape[1], f.shape[2], nl) for f in factors0]
+    F = [_buffer(shapes[j, 0], shapes[j, 1], nl) for j in range(L)]
     W, W_prev, G = _buffer(d, p, nl), _buffer(d, p, nl), _buffer(d, p, nl)
     prefix = [F[0]] + [_buffer(d, width, nl) for _ in range(L - 2)]
     suffix = [F[0]] + [_buffer(width, p, nl) for _ in range(L - 2)] + [F[L - 1]]
@@ -327,7 +327,7 @@ def run_batch(
             if finished[s]:
                 finished[s] = False
                 r = next_run if next_run < B else -1
-                _load(F, factors0, r, s, nl)
+                _load(F, factors0, shapes, r, s, nl)
                 run_of[s] = r
                 if r >= 0:
                     next_run += 1
@@ -382,7 +382,7 @@ def run_batch(
                 status[r] = DIVERGED if diverged else CONVERGED if converged else MAX_STEPS
                 n_steps[r], n_logged[r] = k, t
                 for j in range(L):
-                    _get(F[j], s, nl, factors_final[j][r])
+                    _get(F[j], s, nl, factors_final[j, r, : shapes[j, 0], : shapes[j, 1]])
                 eta_slots[s] = 0.0
                 finished[s] = True
                 active -= 1

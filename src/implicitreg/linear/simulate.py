@@ -101,9 +101,7 @@ def simulate(
     ``fma`` picks how the kernel's multiply-adds round: once (``True``, fused), twice (``False``, the portable
     path), or, by default, as ``simd.choose_fma`` decides from the CPU and ``IMPLICITREG_FMA``.
     """
-    from numba.typed import List  # compiled code loads only when a simulation runs, not when the DAG is built
-
-    from implicitreg.linear import kernel as gdkernel
+    from implicitreg.linear import kernel as gdkernel  # compiled code loads only when a simulation runs
     from implicitreg.linear import simd
 
     Sigma_x = np.ascontiguousarray(Sigma_x, float)
@@ -122,6 +120,7 @@ def simulate(
     else:
         half_targets, Um, Vm = np.zeros(0), np.zeros((d, 0)), np.zeros((p, 0))
     cap = log_capacity(log_mask, m)
+    shapes = np.array([f.shape[1:] for f in factors0], np.int64)
     nl = gdkernel.lanes_for(d, p, factors0[0].shape[2] if len(factors0) > 1 else p)
     fma_choice = simd.choose_fma(fma)
     chunk = max(1, min(B, LOG_CHUNK_BYTES // (cap * d * p * 8)))
@@ -129,8 +128,10 @@ def simulate(
     for lo in range(0, B, chunk):
         hi = min(B, lo + chunk)
         n = hi - lo
-        F0 = List(np.ascontiguousarray(f[lo:hi], float) for f in factors0)
-        F = List(np.zeros_like(f) for f in F0)
+        F0 = np.zeros((len(factors0), n, *shapes.max(axis=0)))  # factor j of run b in F0[j, b, :rows_j, :cols_j]
+        for j, f in enumerate(factors0):
+            F0[j, :, : f.shape[1], : f.shape[2]] = f[lo:hi]
+        F = np.zeros_like(F0)
         log_steps = np.zeros((n, cap), np.int64)
         log_W = np.zeros((n, cap, d, p))
         log_loss = np.zeros((n, cap))
@@ -140,6 +141,7 @@ def simulate(
         k_cross = np.full((n, m), -1, np.int64)
         gdkernel.run_batch(
             factors0=F0,
+            shapes=shapes,
             Sigma_x=Sigma_x,
             Sigma_xy=Sigma_xy,
             W_star=W_star,
@@ -169,7 +171,7 @@ def simulate(
                     steps=log_steps[b, :t].astype(int),
                     W=log_W[b, :t].copy(),
                     loss=log_loss[b, :t].copy(),
-                    factors=[f[b].copy() for f in F],
+                    factors=[F[j, b, :rows, :cols].copy() for j, (rows, cols) in enumerate(shapes)],
                     status=gdkernel.STATUS_NAMES[status[b]],
                     n_steps=int(n_steps[b]),
                     k_cross=k_cross[b].astype(int),
