@@ -5,7 +5,6 @@ import pandas as pd
 import pytest
 
 from implicitreg.dmf import model as dmf
-from implicitreg.io import files as fileio
 from implicitreg.io import store
 
 TABLES = {

@@ -39,7 +39,8 @@ def test_killed_run_resumes_to_identical_outputs(e2e_workdir, tmp_path):
         cmd, cwd=tmp_path, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
     deadline = time.monotonic() + 120
-    while not any((tmp_path / "results/runs").glob("*/shard-*.parquet")) and proc.poll() is None and time.monotonic() < deadline:
+    started = lambda: any((tmp_path / "results/runs").glob("*/shard-*.parquet"))  # noqa: E731
+    while not started() and proc.poll() is None and time.monotonic() < deadline:
         time.sleep(0.02)
     os.killpg(proc.pid, signal.SIGKILL)
     proc.wait()

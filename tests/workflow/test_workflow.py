@@ -13,9 +13,8 @@ from conftest import ROOT, TINY, run_snakemake
 from implicitreg.claims.registry import active
 from implicitreg.claims.rows import holds
 from implicitreg.config.check import validate
-from implicitreg.io import contract
+from implicitreg.io import contract, store
 from implicitreg.io import files as fileio
-from implicitreg.io import store
 from implicitreg.linear import simulate as dynamics
 
 
