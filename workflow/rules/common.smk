@@ -1,7 +1,6 @@
 # Config check, run grids, the active tables and figures, and the input functions every stage uses.
 import os
 import sys
-from dataclasses import asdict
 from pathlib import Path
 
 from snakemake.exceptions import WorkflowError
@@ -16,6 +15,7 @@ from implicitreg.config.grid import (
     expand_dmf_runs,
     expand_runs,
     resolve,
+    spec_fields,
 )
 from implicitreg.io.shards import shard_path
 from implicitreg.data.spectra import describe as describe_dataset

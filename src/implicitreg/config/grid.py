@@ -14,6 +14,7 @@ A DMF experiment is a grid ``rank x (depth, alpha) x seeds`` (``expand_dmf_runs`
 
 from __future__ import annotations
 
+import functools
 import itertools
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,12 +44,18 @@ class RunSpec:
     def model(self) -> str:
         return model_name(self.depth)
 
-    @property
+    @functools.cached_property
     def run_id(self) -> str:
         return (
             f"{self.experiment}-{self.dataset}-L{self.depth}-w{self.width}-eta{self.eta:g}"
             f"-delta{self.delta:g}-{self.init}-s{self.seed}"
         )
+
+
+def spec_fields(run) -> dict:
+    """A run spec's fields as a dict (``RunSpec(**spec_fields(run)) == run``), fast: a job's parameters hold one
+    per run of its shard."""
+    return {name: getattr(run, name) for name in run.__dataclass_fields__}
 
 
 def default_width(dataset_spec: dict) -> int:

@@ -4,11 +4,10 @@ share one batch of the compiled kernel; ``method: per_mode`` uses the exact per-
 from __future__ import annotations
 
 import itertools
-from dataclasses import asdict
 
 import numpy as np
 
-from implicitreg.config.grid import RunSpec
+from implicitreg.config.grid import RunSpec, spec_fields
 from implicitreg.data import seeds
 from implicitreg.data.spectra import Dataset
 from implicitreg.linear import metrics, permode
@@ -40,7 +39,7 @@ def simulate_runs(runs: list[RunSpec], datasets: dict[str, Dataset], exp: dict, 
         trajs = simulate_group(group, data, factors0, exp, exp.get("n_log", n_log))
         for r, w0, tr in zip(group, inits, trajs):
             arrays = {f"W0_{j}": f for j, f in enumerate(w0)} | {f"Wfinal_{j}": f for j, f in enumerate(tr.factors)}
-            meta = asdict(r) | {"run_id": r.run_id, "model": r.model, "status": tr.status, "n_steps": tr.n_steps}
+            meta = spec_fields(r) | {"run_id": r.run_id, "model": r.model, "status": tr.status, "n_steps": tr.n_steps}
             meta["method"] = exp["method"]
             arrays |= {k: np.asarray(v) for k, v in meta.items()}
             arrays |= {"steps": tr.steps, "loss": tr.loss, "k_cross": tr.k_cross}
