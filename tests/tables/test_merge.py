@@ -36,8 +36,13 @@ def test_parquet_merge_in_run_order_equals_writing_at_once(tmp_path, monkeypatch
     assert (tmp_path / "concat.parquet").read_bytes() == (tmp_path / "whole.parquet").read_bytes()
 
 
-def test_csv_merge_in_run_order_equals_writing_at_once(tmp_path):
+@pytest.mark.parametrize("window,batch", [(1, 1), (2, 3), (1000, 1000)])
+def test_csv_merge_in_run_order_equals_writing_at_once(tmp_path, monkeypatch, window, batch):
+    """Also where a chunk's ``width`` is all empty (read back as floats) and another's all integers."""
+    monkeypatch.setattr(merge, "WINDOW", window)
+    monkeypatch.setattr(merge, "BATCH", batch)
     runs = pd.DataFrame({c: range(6) for c in contract.TABLES["runs"].columns})
+    runs["final_loss"] = [0.5, 1e-300, np.nan, 3.25, np.inf, 1 / 3]
     runs["run_id"] = [f"e-r{i}" for i in range(6)]
     runs["width"] = pd.array([3, pd.NA, 3, 3, pd.NA, 3], "Int64")
     positions = {r: i for i, r in enumerate(runs["run_id"])}

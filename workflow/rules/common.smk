@@ -15,7 +15,7 @@ from implicitreg.config.grid import (
     expand_dmf_runs,
     expand_runs,
     resolve,
-    spec_fields,
+    spec_values,
 )
 from implicitreg.io.shards import shard_path
 from implicitreg.data.spectra import describe as describe_dataset
@@ -225,13 +225,9 @@ def output_records(wildcards):
         if job.rule.name in ("all", "manifest", "ro_crate"):
             continue
         params = dict(job.params.items())
-        if (
-            "runs" in params
-        ):  # a shard: its run ids (each run's spec is in the shard itself)
-            params["runs"] = [
-                (DMFRun if "alpha" in run else RunSpec)(**run).run_id
-                for run in params["runs"]
-            ]
+        if "runs" in params:  # a shard: its run ids (each run's spec is in the shard)
+            spec = DMFRun if job.rule.name == "simulate_dmf" else RunSpec
+            params["runs"] = [spec(*run).run_id for run in params["runs"]]
         for f in job.output:
             if f.startswith(provenance.OUTPUT_DIRS) and not f.is_temp:
                 records[str(f)] = {

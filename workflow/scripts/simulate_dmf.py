@@ -11,7 +11,7 @@ from implicitreg.io.shards import check_shard
 sys.stderr = open(snakemake.log[0], "w", buffering=1)  # noqa: F821  (line-buffered: progress is visible)
 sm = snakemake  # noqa: F821
 p = sm.params
-runs = [DMFRun(**run) for run in p.runs]
+runs = [DMFRun(*run) for run in p.runs]
 check_shard(sm.output[0], runs)
 results = []
 for run in runs:

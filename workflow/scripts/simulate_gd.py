@@ -11,7 +11,7 @@ from implicitreg.linear.experiment import simulate_runs
 sys.stderr = open(snakemake.log[0], "w")  # noqa: F821
 sm = snakemake  # noqa: F821
 spec = sm.params.spec
-runs = [RunSpec(**run) for run in sm.params.runs]
+runs = [RunSpec(*run) for run in sm.params.runs]
 check_shard(sm.output[0], runs)
 datasets = {ds: Dataset.from_arrays(files.load_npz(f)) for ds, f in zip(spec["datasets"], sm.input.datasets)}
 results = simulate_runs(runs, datasets, spec, sm.params.seed, sm.params.n_log)

@@ -14,7 +14,6 @@ A DMF experiment is a grid ``rank x (depth, alpha) x seeds`` (``expand_dmf_runs`
 
 from __future__ import annotations
 
-import functools
 import itertools
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,9 +26,9 @@ def model_name(depth: int) -> str:
     return MODELS.get(depth, "deep")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RunSpec:
-    """One run of an experiment; ``run_id`` names its file ``results/runs/{run_id}.npz``."""
+    """One run of an experiment, named by ``run_id`` in the run store (slots: a sweep holds a million of them)."""
 
     experiment: str
     dataset: str
@@ -44,7 +43,7 @@ class RunSpec:
     def model(self) -> str:
         return model_name(self.depth)
 
-    @functools.cached_property
+    @property
     def run_id(self) -> str:
         return (
             f"{self.experiment}-{self.dataset}-L{self.depth}-w{self.width}-eta{self.eta:g}"
@@ -53,9 +52,15 @@ class RunSpec:
 
 
 def spec_fields(run) -> dict:
-    """A run spec's fields as a dict (``RunSpec(**spec_fields(run)) == run``), fast: a job's parameters hold one
-    per run of its shard."""
+    """A run spec's fields as a dict (``RunSpec(**spec_fields(run)) == run``), fast (``dataclasses.asdict`` copies
+    recursively)."""
     return {name: getattr(run, name) for name in run.__dataclass_fields__}
+
+
+def spec_values(run) -> tuple:
+    """A run spec's field values in order (``type(run)(*spec_values(run)) == run``): a simulation job's parameters
+    hold one per run of its shard, so they stay small for a sweep of a million runs."""
+    return tuple(getattr(run, name) for name in run.__dataclass_fields__)
 
 
 def default_width(dataset_spec: dict) -> int:
@@ -83,7 +88,7 @@ def expand_runs(name: str, exp: dict, dataset_specs: dict) -> list[RunSpec]:
 
 @dataclass(frozen=True)
 class DMFRun:
-    """One DMF run; ``run_id`` names its file ``results/dmf/{run_id}.npz``."""
+    """One DMF run, named by ``run_id`` in the DMF run store."""
 
     experiment: str
     n: int

@@ -171,6 +171,19 @@ def save_csv(path, df: pd.DataFrame, float_format: str = "%.10g") -> None:
         df.to_csv(tmp, index=False, float_format=float_format, lineterminator="\n")
 
 
+@contextlib.contextmanager
+def csv_stream(path, columns: list[str], float_format: str = "%.10g"):
+    """Yield ``write(df)`` that appends rows (``columns``) to the CSV file ``path``, atomically, as ``save_csv``
+    formats them: the file has the bytes of ``save_csv`` of all rows at once, whatever the pieces."""
+    with atomic_path(path) as tmp, open(tmp, "w", newline="") as f:
+        f.write(",".join(columns) + "\n")
+
+        def write(df: pd.DataFrame) -> None:
+            df[columns].to_csv(f, index=False, header=False, float_format=float_format, lineterminator="\n")
+
+        yield write
+
+
 PARQUET_ROW_GROUP = 1024 * 1024  # rows per row group, as pyarrow's default: a table's bytes do not depend on chunking
 
 

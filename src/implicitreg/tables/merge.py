@@ -73,16 +73,50 @@ def merge_parquet(paths, out, positions: dict[str, int] | None = None) -> None:
                 write(table.take(pa.array(order)))
 
 
+class _CsvPart:
+    """One CSV part read in chunks, with the run position of each buffered row."""
+
+    def __init__(self, path, positions: dict[str, int]):
+        self.chunks = pd.read_csv(path, chunksize=BATCH)
+        self.positions = positions
+        self.frame, self.pos, self.done = None, np.zeros(0, np.int64), False
+
+    def take_below(self, end: int) -> tuple[pd.DataFrame | None, np.ndarray]:
+        """Rows with position ``< end`` (a prefix: a part is in run order), removed from the buffer."""
+        while not self.done and (not self.pos.size or self.pos[-1] < end):
+            chunk = next(self.chunks, None)
+            if chunk is None:
+                self.done = True
+                break
+            self.frame = chunk if self.frame is None else pd.concat([self.frame, chunk], ignore_index=True)
+            self.pos = np.concatenate([self.pos, chunk["run_id"].map(self.positions).to_numpy(np.int64)])
+        cut = int(np.searchsorted(self.pos, end))
+        if self.frame is None or cut == 0:
+            return None, self.pos[:0]
+        head, head_pos = self.frame.iloc[:cut], self.pos[:cut]
+        self.frame, self.pos = self.frame.iloc[cut:].reset_index(drop=True), self.pos[cut:]
+        return head, head_pos
+
+
 def merge_csv(table: str, paths, out, positions: dict[str, int] | None = None) -> None:
-    """Merge CSV parts of results table ``table`` into ``out`` in run order (``positions``) or the parts' order."""
-    frames = [df for df in (contract.read_table(table, p) for p in paths) if len(df)]
-    if not frames:  # every part empty: keep the contract's header
-        contract.write_table(table, contract.read_table(table, paths[0]), out)
-        return
-    df = pd.concat(frames, ignore_index=True)  # an empty part would turn its columns' dtypes to object
-    if positions is not None:
-        df = df.iloc[np.argsort(df["run_id"].map(positions).to_numpy(), kind="stable")].reset_index(drop=True)
-    contract.write_table(table, df, out)
+    """Merge CSV parts of results table ``table`` into ``out`` in run order (``positions``) or the parts' order.
+
+    Chunks of rows are written one after the other (``files.csv_stream``): CSV formats every value on its own, so
+    the file has the bytes of writing all rows at once.
+    """
+    with files.csv_stream(out, list(contract.TABLES[table].columns)) as write:
+        if positions is None:
+            for path in paths:
+                for chunk in pd.read_csv(path, chunksize=BATCH):
+                    write(chunk)
+            return
+        parts = [_CsvPart(p, positions) for p in paths]
+        for end in range(WINDOW, len(positions) + WINDOW, WINDOW):
+            pieces = [(f, pos) for f, pos in (part.take_below(end) for part in parts) if f is not None]
+            if pieces:
+                frame = pd.concat([f for f, _ in pieces], ignore_index=True)
+                order = np.argsort(np.concatenate([pos for _, pos in pieces]), kind="stable")
+                write(frame.iloc[order])
 
 
 def merge(table: str, paths, out, positions: dict[str, int] | None = None) -> None:
