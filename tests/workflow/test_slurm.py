@@ -12,6 +12,17 @@ proctrack/linuxproc and task/none; without an accounting daemon ``sacct`` fails,
 starts each job inside its allocation with ``srun``, from an environment stripped of ``SLURM_*`` variables, so
 ``SLURM_CONF`` does not reach that ``srun``: a real cluster has its slurm.conf at the default path; here an ``srun``
 on PATH that sets ``SLURM_CONF`` and runs the real one stands in for it.
+
+Where a cluster run's time goes, and what the test changes on the command line (the profile stays as a real cluster
+needs it). Almost all of it is CPU: every rule of a SLURM job runs in a Snakemake process of its own (started by
+``srun``), under the job's own Snakemake process, and each one imports Snakemake and parses the workflow (about 3 s
+of CPU) before its script starts; on two cores that, not the scheduler, sets the pace. The job step runs Snakemake
+with ``--jobs 1``, so the rules of a group job run one after another: the profile's one job per group (right where a
+queue wait costs minutes) would leave all but one core idle here, so the test splits each group into about two jobs
+(TEST_GROUP_COMPONENTS: unconnected parts per job). And the plugin polls 10 s later after every poll that finds no
+job finished (up to 180 s), sparing a busy scheduler but costing up to half a level's length per DAG level here; the
+test caps that interval at POLL_SECONDS by wrapping the property the plugin sets (FAST_POLLING), so a finished
+level is seen within seconds. Neither changes what runs or what is compared.
 """
 
 import filecmp
@@ -35,6 +46,25 @@ from conftest import ROOT, TINY
 PROFILE = ROOT / "profiles/slurm"
 COMMANDS = ("munged", "slurmctld", "slurmd", "sbatch", "srun", "squeue", "sinfo", "scontrol", "scancel")
 RUN_TIMEOUT = 900  # seconds for one cluster run of the tiny config, enforced by timeout(1)
+# Unconnected parts of the tiny DAG per SLURM job, per profile group (the profile: all of a level in one job). The
+# tiny DAG has 9 datasets, 9 RRR baselines, 10 figures and the claims with the report pages as separate parts, so
+# these give two jobs each; in the tables group, every run table feeds the merged tables (one part of 18 rules) and
+# the other 4 parts run beside it.
+TEST_GROUP_COMPONENTS = {"prepare": 5, "baselines": 5, "tables": 1, "report": 6}
+POLL_SECONDS = 2  # longest wait between two polls of squeue here; the plugin's own limit is 180 s
+# ``python -c FAST_POLLING <snakemake arguments>``: Snakemake, with the slurm plugin's interval between status checks
+# capped at POLL_SECONDS (the plugin assigns it after every poll; the property comes from the executor interface).
+FAST_POLLING = f"""\
+import snakemake_executor_plugin_slurm as slurm
+from snakemake.cli import main
+
+interval = slurm.Executor.next_seconds_between_status_checks
+assert isinstance(interval, property), "the slurm plugin no longer sets next_seconds_between_status_checks"
+slurm.Executor.next_seconds_between_status_checks = property(
+    interval.fget, lambda self, seconds: interval.fset(self, min(seconds, {POLL_SECONDS}))
+)
+main()
+"""
 
 SLURM_CONF = """\
 ClusterName=implicitreg
@@ -197,9 +227,14 @@ def cluster(tmp_path_factory):
 
 
 def run_on_cluster(cluster, workdir):
-    """``snakemake --executor slurm --profile profiles/slurm`` on the tiny config in ``workdir``, under timeout(1)."""
-    snakemake = [sys.executable, "-m", "snakemake", "-s", str(ROOT / "Snakefile"), "--configfile", str(TINY)]
+    """``snakemake --executor slurm --profile profiles/slurm`` on the tiny config in ``workdir``, under timeout(1),
+    with the test's group components and polling cap (module docstring)."""
+    groups = set(yaml.safe_load((PROFILE / "config.yaml").read_text())["group-components"])
+    assert groups == set(TEST_GROUP_COMPONENTS), f"TEST_GROUP_COMPONENTS must name the profile's groups {groups}"
+    components = [f"{group}={n}" for group, n in TEST_GROUP_COMPONENTS.items()]
+    snakemake = [sys.executable, "-c", FAST_POLLING, "-s", str(ROOT / "Snakefile"), "--configfile", str(TINY)]
     cmd = ["timeout", "--kill-after=30", str(RUN_TIMEOUT), *snakemake, "--executor", "slurm", "--profile", str(PROFILE)]
+    cmd += ["--group-components", *components]
     start = time.monotonic()
     proc = subprocess.run(cmd, cwd=workdir, env=cluster.env, capture_output=True, text=True, timeout=RUN_TIMEOUT + 60)
     assert "Falling back to 'sacct'" not in proc.stderr, "the plugin left squeue for sacct, which fails here"
