@@ -6,6 +6,7 @@ import jsonschema
 import pytest
 import yaml
 from conftest import mutated
+from snakemake.utils import update_config
 
 from implicitreg.config.check import ConfigError, validate
 
@@ -19,6 +20,16 @@ def test_shipped_configs_are_valid():
         config = yaml.safe_load(path.read_text())
         jsonschema.validate(config, SCHEMA)
         validate(config)
+
+
+@pytest.mark.parametrize("overlay", sorted((ROOT / "tests/configs/overlays").glob("*.yaml")), ids=lambda p: p.name)
+def test_overlay_configs_are_valid_over_the_tiny_config(overlay):
+    """An overlay is given after the tiny config (``--configfile tests/configs/tiny.yaml <overlay>``): Snakemake
+    merges it key by key, and the result must pass the schema and the cross-field check."""
+    config = yaml.safe_load((ROOT / "tests/configs/tiny.yaml").read_text())
+    update_config(config, yaml.safe_load(overlay.read_text()))
+    jsonschema.validate(config, SCHEMA)
+    validate(config)
 
 
 @pytest.mark.parametrize(

@@ -41,9 +41,12 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import ROOT, TINY
+from conftest import ROOT, TINY, run_snakemake
+
+from implicitreg.io import contract
 
 PROFILE = ROOT / "profiles/slurm"
+SWEEP = ROOT / "tests/configs/overlays/sweep_small.yaml"
 COMMANDS = ("munged", "slurmctld", "slurmd", "sbatch", "srun", "squeue", "sinfo", "scontrol", "scancel")
 RUN_TIMEOUT = 900  # seconds for one cluster run of the tiny config, enforced by timeout(1)
 # Unconnected parts of the tiny DAG per SLURM job, per profile group (the profile: all of a level in one job). The
@@ -226,15 +229,15 @@ def cluster(tmp_path_factory):
         c.stop()
 
 
-def run_on_cluster(cluster, workdir):
-    """``snakemake --executor slurm --profile profiles/slurm`` on the tiny config in ``workdir``, under timeout(1),
-    with the test's group components and polling cap (module docstring)."""
+def run_on_cluster(cluster, workdir, configs=(TINY,), targets=()):
+    """``snakemake --executor slurm --profile profiles/slurm`` on ``configs`` (the tiny config) in ``workdir``, under
+    timeout(1), with the test's group components and polling cap (module docstring)."""
     groups = set(yaml.safe_load((PROFILE / "config.yaml").read_text())["group-components"])
     assert groups == set(TEST_GROUP_COMPONENTS), f"TEST_GROUP_COMPONENTS must name the profile's groups {groups}"
     components = [f"{group}={n}" for group, n in TEST_GROUP_COMPONENTS.items()]
-    snakemake = [sys.executable, "-c", FAST_POLLING, "-s", str(ROOT / "Snakefile"), "--configfile", str(TINY)]
+    snakemake = [sys.executable, "-c", FAST_POLLING, "-s", str(ROOT / "Snakefile"), "--configfile", *map(str, configs)]
     cmd = ["timeout", "--kill-after=30", str(RUN_TIMEOUT), *snakemake, "--executor", "slurm", "--profile", str(PROFILE)]
-    cmd += ["--group-components", *components]
+    cmd += ["--group-components", *components, "--", *targets]
     start = time.monotonic()
     proc = subprocess.run(cmd, cwd=workdir, env=cluster.env, capture_output=True, text=True, timeout=RUN_TIMEOUT + 60)
     assert "Falling back to 'sacct'" not in proc.stderr, "the plugin left squeue for sacct, which fails here"
@@ -307,6 +310,28 @@ def test_failing_job_fails_the_run_and_rerun_completes(cluster, e2e_workdir, clu
     n_files = assert_same_results(e2e_workdir, wd)
     print(f"\nfault: exit {failed.returncode} after {seconds_failed:.0f} s, SLURM jobs {new_jobs}; rerun: "
           f"{seconds_rerun:.0f} s, {n_files} files byte-identical to the local run")  # fmt: skip
+
+
+def test_sharded_sweep_runs_as_several_slurm_jobs_with_the_local_bytes(cluster, tmp_path):
+    """A sweep of 32 runs in 4 shards (tests/configs/overlays/sweep_small.yaml): each shard is simulated and tabulated in SLURM
+    jobs of its own, and the store and tables are byte-identical to a local run of the same targets."""
+    local, remote = tmp_path / "local", tmp_path / "remote"
+    local.mkdir(), remote.mkdir()
+    targets = [contract.experiment_table(t, "sweep") for t in contract.RUN_TABLES]
+    proc = run_snakemake(local, "--cores", "2", *targets, config=[TINY, SWEEP])
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    before = {j for j, _ in cluster.jobs()}
+    proc, seconds = run_on_cluster(cluster, remote, configs=(TINY, SWEEP), targets=targets)
+    assert proc.returncode == 0, proc.stderr[-5000:] + cluster.logs()
+    new_jobs = [(j, state) for j, state in cluster.jobs() if j not in before]
+    shards = sorted(p.name for p in (remote / "results/runs/sweep").glob("shard-*.parquet"))
+    assert shards == [f"shard-{k}-of-4.parquet" for k in range(4)]
+    simulated = re.findall(r"Finished jobid: \d+ \(Rule: simulate_gd\)", proc.stderr)
+    assert len(simulated) == 4 and len(new_jobs) >= 4 + 4 + 1, new_jobs  # shards, shard tables, merge
+    assert all(state == "COMPLETED" for _, state in new_jobs), new_jobs
+    n_files = assert_same_results(local, remote)
+    print(f"\nsharded sweep: {seconds:.0f} s wall, {len(new_jobs)} SLURM jobs, {n_files} files byte-identical to the "
+          "local run")
 
 
 def test_profile_groups_stay_closed_on_both_configs():

@@ -9,7 +9,6 @@ eigenvalues and input-output singular values.
 from __future__ import annotations
 
 import numpy as np
-from scipy.integrate import quad
 
 
 def per_mode(lam, sigma, eta: float, w0, depth: int, n_steps: int) -> np.ndarray:
@@ -97,6 +96,8 @@ def flow_half_crossing(lam: float, sigma: float, delta: float, depth: int) -> fl
     if a0 >= ah:
         return 0.0
     head = (a0 ** (2 - L) - ah ** (2 - L)) / ((L - 2) * sigma)
+    from scipy.integrate import quad  # 0.3 s to load: only when a depth-L flow is integrated
+
     tail, _ = quad(lambda a: a / (sigma - lam * a**L), a0, ah, epsabs=0.0, epsrel=1e-12)
     return float(head + lam / sigma * tail)
 

@@ -3,8 +3,8 @@
 Rows come out in run order: ``positions`` maps each run id to its place in the experiment's grid (``None``: the
 parts are already consecutive, as experiments are). Each part lists its runs in that order, so the merge takes the
 rows of a window of positions from every part, sorts them stably by position and writes them; memory holds one
-window and one batch per part, never the whole sweep. The output has the bytes that writing all rows at once gives
-(``files.save_csv``, ``files.parquet_stream``), so a table does not depend on how the runs were sharded.
+window and ``BATCH`` rows over all parts, never the whole sweep. The output has the bytes that writing all rows at
+once gives (``files.save_csv``, ``files.parquet_stream``), so a table does not depend on how the runs were sharded.
 """
 
 from __future__ import annotations
@@ -18,7 +18,12 @@ import pyarrow.parquet as pq
 from implicitreg.io import contract, files
 
 WINDOW = 65536  # runs per merged window
-BATCH = 262144  # rows read from a part at a time
+BATCH = 262144  # rows read at a time, over all parts together (each part reads BATCH / parts, at least MIN_BATCH)
+MIN_BATCH = 1024
+
+
+def _batch(n_parts: int) -> int:
+    return max(min(MIN_BATCH, BATCH), BATCH // max(n_parts, 1))
 
 
 def _positions(table: pa.Table, positions: dict[str, int]) -> np.ndarray:
@@ -31,8 +36,8 @@ def _positions(table: pa.Table, positions: dict[str, int]) -> np.ndarray:
 class _Part:
     """One part read batch by batch, with the run position of each buffered row."""
 
-    def __init__(self, path, positions: dict[str, int]):
-        self.batches = pq.ParquetFile(path).iter_batches(batch_size=BATCH)
+    def __init__(self, path, positions: dict[str, int], batch: int):
+        self.batches = pq.ParquetFile(path).iter_batches(batch_size=batch)
         self.positions = positions
         self.table, self.pos, self.done = None, np.zeros(0, np.int64), False
 
@@ -63,7 +68,7 @@ def merge_parquet(paths, out, positions: dict[str, int] | None = None) -> None:
                 for batch in pq.ParquetFile(path).iter_batches(batch_size=BATCH):
                     write(pa.Table.from_batches([batch]))
             return
-        parts = [_Part(p, positions) for p in paths]
+        parts = [_Part(p, positions, _batch(len(paths))) for p in paths]
         for end in range(WINDOW, len(positions) + WINDOW, WINDOW):
             pieces = [part.take_below(end) for part in parts]
             pieces = [(t, pos) for t, pos in pieces if t is not None]
@@ -76,8 +81,8 @@ def merge_parquet(paths, out, positions: dict[str, int] | None = None) -> None:
 class _CsvPart:
     """One CSV part read in chunks, with the run position of each buffered row."""
 
-    def __init__(self, path, positions: dict[str, int]):
-        self.chunks = pd.read_csv(path, chunksize=BATCH)
+    def __init__(self, path, positions: dict[str, int], batch: int):
+        self.chunks = pd.read_csv(path, chunksize=batch)
         self.positions = positions
         self.frame, self.pos, self.done = None, np.zeros(0, np.int64), False
 
@@ -110,7 +115,7 @@ def merge_csv(table: str, paths, out, positions: dict[str, int] | None = None) -
                 for chunk in pd.read_csv(path, chunksize=BATCH):
                     write(chunk)
             return
-        parts = [_CsvPart(p, positions) for p in paths]
+        parts = [_CsvPart(p, positions, _batch(len(paths))) for p in paths]
         for end in range(WINDOW, len(positions) + WINDOW, WINDOW):
             pieces = [(f, pos) for f, pos in (part.take_below(end) for part in parts) if f is not None]
             if pieces:
