@@ -10,7 +10,8 @@ For each sweep (``workflow/sweeps/*.yaml``, merged over ``config.yaml``):
    (``kernel.run_batch``) and in the whole simulator (``simulate_runs``: the kernel, initializations, batching);
 2. **end to end**: a cold ``snakemake --cores N`` in an empty directory building only the sweep's own tables
    (its dataset, shards, shard tables and their merge), wall seconds; the largest peak resident memory of any job
-   (``logs/benchmarks``) and of the whole process tree; the bytes written under ``results/``.
+   (``logs/benchmarks``, with its kind of job) and of any one process, Snakemake's own included; the bytes
+   written under ``results/``.
 
 Prints one row per sweep and the ratios: end-to-end wall over kernel CPU, and between sweeps the ratios of
 problem-steps (runs x iterations), kernel CPU and end-to-end wall (linear cost: equal ratios). The machine is
@@ -90,12 +91,17 @@ def end_to_end(sweep: Path, cores: int) -> dict:
         wall = time.monotonic() - start
         if proc.returncode:
             raise SystemExit(proc.stderr[-3000:])
-        tree_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-        jobs = [pd.read_csv(p, sep="\t").iloc[-1] for p in Path(wd, "logs/benchmarks").rglob("*.tsv")]
-        job_mb = max(float(j["max_rss"]) for j in jobs)
+        process_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        logs = Path(wd, "logs/benchmarks")
+        jobs = {
+            p.relative_to(logs).with_suffix("").as_posix(): pd.read_csv(p, sep="\t").iloc[-1]
+            for p in logs.rglob("*.tsv")
+        }
+        job_mb, peak_job = max((float(j["max_rss"]), name) for name, j in jobs.items())
         out = sum(p.stat().st_size for p in Path(wd, "results").rglob("*") if p.is_file())
         runs = pd.read_csv(Path(wd, TARGETS[0]), usecols=["n_steps"])
-    return {"wall_s": wall, "job_peak_mb": job_mb, "tree_peak_mb": tree_mb, "output_mb": out / 2**20,
+    return {"wall_s": wall, "job_peak_mb": job_mb, "peak_job": peak_job, "process_peak_mb": process_mb,
+            "output_mb": out / 2**20,
             "e2e_steps": int(runs["n_steps"].sum()), "jobs": len(jobs)}  # fmt: skip
 
 

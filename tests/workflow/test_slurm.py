@@ -313,8 +313,8 @@ def test_failing_job_fails_the_run_and_rerun_completes(cluster, e2e_workdir, clu
 
 
 def test_sharded_sweep_runs_as_several_slurm_jobs_with_the_local_bytes(cluster, tmp_path):
-    """A sweep of 32 runs in 4 shards (tests/configs/overlays/sweep_small.yaml): each shard is simulated and tabulated in SLURM
-    jobs of its own, and the store and tables are byte-identical to a local run of the same targets."""
+    """A sweep of 32 runs in 4 shards (tests/configs/overlays/sweep_small.yaml): each shard is simulated and
+    tabulated in SLURM jobs of its own, and the store and tables are byte-identical to a local run of the targets."""
     local, remote = tmp_path / "local", tmp_path / "remote"
     local.mkdir(), remote.mkdir()
     targets = [contract.experiment_table(t, "sweep") for t in contract.RUN_TABLES]
@@ -330,8 +330,10 @@ def test_sharded_sweep_runs_as_several_slurm_jobs_with_the_local_bytes(cluster, 
     assert len(simulated) == 4 and len(new_jobs) >= 4 + 4 + 1, new_jobs  # shards, shard tables, merge
     assert all(state == "COMPLETED" for _, state in new_jobs), new_jobs
     n_files = assert_same_results(local, remote)
-    print(f"\nsharded sweep: {seconds:.0f} s wall, {len(new_jobs)} SLURM jobs, {n_files} files byte-identical to the "
-          "local run")
+    print(
+        f"\nsharded sweep: {seconds:.0f} s wall, {len(new_jobs)} SLURM jobs, {n_files} files byte-identical to the "
+        "local run"
+    )
 
 
 def test_profile_groups_stay_closed_on_both_configs():

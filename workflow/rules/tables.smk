@@ -47,6 +47,7 @@ rule tabulate_shard:
     threads: 1
     params:
         datasets=config["datasets"],
+        row_group=contract.SHARD_ROW_GROUP,
     script:
         "../scripts/tabulate_runs.py"
 

@@ -9,4 +9,4 @@ sys.stderr = open(snakemake.log[0], "w")  # noqa: F821
 sm = snakemake  # noqa: F821
 (shard,) = sm.input.runs if isinstance(sm.input.runs, list) else [sm.input.runs]
 for name, df in tabulate_runs(shard, sm.input.datasets, sm.params.datasets).items():
-    contract.write_table(name, df, sm.output[name])
+    contract.write_table(name, df, sm.output[name], sm.params.get("row_group"))

@@ -24,6 +24,7 @@ FIGURE = "figures/{fig}_{stem}.{ext}"
 RUN_TABLES = ("runs", "components", "transitions", "permode")  # built per experiment, then merged
 EXPERIMENT_TABLE = "results/tables/experiments/{experiment}/{name}"  # {name}: the file name of the merged table
 SHARD_TABLE = "results/tables/experiments/{experiment}/shard-{k}-of-{K}/{name}"  # removed once merged
+SHARD_ROW_GROUP = 65536  # rows per Parquet row group of a shard table: the merge holds one decoded group per shard
 CLAIM_ROW = "results/claims/{claim_id}.csv"  # one claim alone: snakemake claim_<id>
 FIGURE_FORMATS = ("pdf", "png")
 MANIFEST = "results/MANIFEST.tsv"
@@ -188,11 +189,15 @@ def check_columns(table: str, columns) -> None:
         raise ValueError(f"{TABLES[table].path}: columns {list(columns)} differ from the contract {list(expected)}")
 
 
-def write_table(table: str, df: pd.DataFrame, path: str | None = None) -> None:
-    """Write results table ``table`` (CSV or Parquet by its file name) after checking its columns."""
+def write_table(table: str, df: pd.DataFrame, path: str | None = None, row_group: int | None = None) -> None:
+    """Write results table ``table`` (CSV or Parquet by its file name) after checking its columns; a Parquet file
+    in row groups of ``row_group`` rows (default ``files.PARQUET_ROW_GROUP``)."""
     path = path or TABLES[table].path
     check_columns(table, df.columns)
-    (files.save_parquet if str(path).endswith(".parquet") else files.save_csv)(path, df)
+    if str(path).endswith(".parquet"):
+        files.save_parquet(path, df, row_group)
+    else:
+        files.save_csv(path, df)
 
 
 def read_table(table: str, path: str | None = None) -> pd.DataFrame:

@@ -171,26 +171,21 @@ def save_csv(path, df: pd.DataFrame, float_format: str = "%.10g") -> None:
         df.to_csv(tmp, index=False, float_format=float_format, lineterminator="\n")
 
 
-@contextlib.contextmanager
-def csv_stream(path, columns: list[str], float_format: str = "%.10g"):
-    """Yield ``write(df)`` that appends rows (``columns``) to the CSV file ``path``, atomically, as ``save_csv``
-    formats them: the file has the bytes of ``save_csv`` of all rows at once, whatever the pieces."""
-    with atomic_path(path) as tmp, open(tmp, "w", newline="") as f:
-        f.write(",".join(columns) + "\n")
-
-        def write(df: pd.DataFrame) -> None:
-            df[columns].to_csv(f, index=False, header=False, float_format=float_format, lineterminator="\n")
-
-        yield write
-
-
 PARQUET_ROW_GROUP = 1024 * 1024  # rows per row group, as pyarrow's default: a table's bytes do not depend on chunking
 
 
-def save_parquet(path, df: pd.DataFrame) -> None:
-    """Parquet without the pandas index, atomically (pyarrow writes no timestamps)."""
+def save_parquet(path, df: pd.DataFrame, row_group: int | None = None) -> None:
+    """Parquet without the pandas index in row groups of ``row_group`` rows (``PARQUET_ROW_GROUP``), atomically.
+
+    Each column is made one contiguous array first: Parquet's page and dictionary boundaries follow the chunks of
+    the Arrow columns, so the bytes depend only on the rows, not on how the frame was assembled.
+    """
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    table = pa.Table.from_pandas(df, preserve_index=False).combine_chunks()
     with atomic_path(path) as tmp:
-        df.to_parquet(tmp, index=False, engine="pyarrow", row_group_size=PARQUET_ROW_GROUP)
+        pq.write_table(table, tmp, row_group_size=row_group or PARQUET_ROW_GROUP)
 
 
 @contextlib.contextmanager
@@ -209,7 +204,8 @@ def parquet_stream(path, schema):
         def flush(final: bool) -> None:
             buffered = pa.concat_tables(pending) if pending else schema.empty_table()
             while buffered.num_rows >= PARQUET_ROW_GROUP or (final and buffered.num_rows):
-                writer.write_table(buffered.slice(0, PARQUET_ROW_GROUP), row_group_size=PARQUET_ROW_GROUP)
+                group = buffered.slice(0, PARQUET_ROW_GROUP).combine_chunks()  # as save_parquet
+                writer.write_table(group, row_group_size=PARQUET_ROW_GROUP)
                 buffered = buffered.slice(PARQUET_ROW_GROUP)
             pending[:] = [buffered] if buffered.num_rows else []
 

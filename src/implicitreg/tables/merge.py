@@ -10,16 +10,16 @@ once gives (``files.save_csv``, ``files.parquet_stream``), so a table does not d
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from implicitreg.io import contract, files
 
-WINDOW = 65536  # runs per merged window
+WINDOW = 16384  # runs per merged window
 BATCH = 262144  # rows read at a time, over all parts together (each part reads BATCH / parts, at least MIN_BATCH)
 MIN_BATCH = 1024
+BATCH_BYTES = 1 << 20  # bytes of CSV lines read from a part at a time
 
 
 def _batch(n_parts: int) -> int:
@@ -79,49 +79,64 @@ def merge_parquet(paths, out, positions: dict[str, int] | None = None) -> None:
 
 
 class _CsvPart:
-    """One CSV part read in chunks, with the run position of each buffered row."""
+    """One CSV part read as text lines, with the run position of each buffered line (its first field)."""
 
-    def __init__(self, path, positions: dict[str, int], batch: int):
-        self.chunks = pd.read_csv(path, chunksize=batch)
-        self.positions = positions
-        self.frame, self.pos, self.done = None, np.zeros(0, np.int64), False
+    def __init__(self, path, columns: list[str], positions: dict[str, int] | None):
+        self.file = open(path, newline="")
+        header = self.file.readline()
+        if header != ",".join(columns) + "\n":
+            raise ValueError(f"{path}: header {header.strip()!r} is not the table's columns {columns}")
+        self.path, self.positions = path, positions
+        self.lines: list[str] = []
+        self.pos, self.done = np.zeros(0, np.int64), False
 
-    def take_below(self, end: int) -> tuple[pd.DataFrame | None, np.ndarray]:
-        """Rows with position ``< end`` (a prefix: a part is in run order), removed from the buffer."""
+    def read(self) -> list[str]:
+        """The next lines (about ``BATCH_BYTES``); unquoted rows only, so that a line is a row."""
+        lines = self.file.readlines(BATCH_BYTES)
+        if any('"' in line for line in lines):
+            raise ValueError(f"{self.path}: a quoted field; run tables hold no commas, quotes or newlines in values")
+        return lines
+
+    def take_below(self, end: int) -> tuple[list[str], np.ndarray]:
+        """Lines with position ``< end`` (a prefix: a part is in run order), removed from the buffer."""
         while not self.done and (not self.pos.size or self.pos[-1] < end):
-            chunk = next(self.chunks, None)
-            if chunk is None:
+            lines = self.read()
+            if not lines:
                 self.done = True
                 break
-            self.frame = chunk if self.frame is None else pd.concat([self.frame, chunk], ignore_index=True)
-            self.pos = np.concatenate([self.pos, chunk["run_id"].map(self.positions).to_numpy(np.int64)])
+            pos = np.fromiter((self.positions[line[: line.index(",")]] for line in lines), np.int64, len(lines))
+            self.lines += lines
+            self.pos = np.concatenate([self.pos, pos])
         cut = int(np.searchsorted(self.pos, end))
-        if self.frame is None or cut == 0:
-            return None, self.pos[:0]
-        head, head_pos = self.frame.iloc[:cut], self.pos[:cut]
-        self.frame, self.pos = self.frame.iloc[cut:].reset_index(drop=True), self.pos[cut:]
+        head, head_pos = self.lines[:cut], self.pos[:cut]
+        self.lines, self.pos = self.lines[cut:], self.pos[cut:]
         return head, head_pos
 
 
 def merge_csv(table: str, paths, out, positions: dict[str, int] | None = None) -> None:
     """Merge CSV parts of results table ``table`` into ``out`` in run order (``positions``) or the parts' order.
 
-    Chunks of rows are written one after the other (``files.csv_stream``): CSV formats every value on its own, so
-    the file has the bytes of writing all rows at once.
+    Rows are moved as text, never parsed: every part was written by ``files.save_csv``, which formats each value on
+    its own, so the merged file has the bytes of writing all rows at once.
     """
-    with files.csv_stream(out, list(contract.TABLES[table].columns)) as write:
-        if positions is None:
-            for path in paths:
-                for chunk in pd.read_csv(path, chunksize=BATCH):
-                    write(chunk)
-            return
-        parts = [_CsvPart(p, positions, _batch(len(paths))) for p in paths]
-        for end in range(WINDOW, len(positions) + WINDOW, WINDOW):
-            pieces = [(f, pos) for f, pos in (part.take_below(end) for part in parts) if f is not None]
-            if pieces:
-                frame = pd.concat([f for f, _ in pieces], ignore_index=True)
+    columns = list(contract.TABLES[table].columns)
+    with files.atomic_path(out) as tmp, open(tmp, "w", newline="") as f:
+        f.write(",".join(columns) + "\n")
+        parts = [_CsvPart(p, columns, positions) for p in paths]
+        try:
+            if positions is None:
+                for part in parts:
+                    while lines := part.read():
+                        f.writelines(lines)
+                return
+            for end in range(WINDOW, len(positions) + WINDOW, WINDOW):
+                pieces = [part.take_below(end) for part in parts]
+                lines = [line for head, _ in pieces for line in head]
                 order = np.argsort(np.concatenate([pos for _, pos in pieces]), kind="stable")
-                write(frame.iloc[order])
+                f.writelines(lines[i] for i in order)
+        finally:
+            for part in parts:
+                part.file.close()
 
 
 def merge(table: str, paths, out, positions: dict[str, int] | None = None) -> None:
