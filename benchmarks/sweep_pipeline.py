@@ -1,7 +1,7 @@
 """A sweep end to end against its kernel, in one run: wall clock, memory, output size and linearity.
 
     python benchmarks/sweep_pipeline.py                 # sweep2500 and sweep10k (about a minute)
-    python benchmarks/sweep_pipeline.py --million       # and sweep1m (about 15 minutes on 2 cores)
+    python benchmarks/sweep_pipeline.py --million       # and sweep1m (about 8 minutes on 2 cores)
 
 For each sweep (``workflow/sweeps/*.yaml``, merged over ``config.yaml``):
 
