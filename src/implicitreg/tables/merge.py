@@ -2,9 +2,11 @@
 
 Rows come out in run order: ``positions`` maps each run id to its place in the experiment's grid (``None``: the
 parts are already consecutive, as experiments are). Each part lists its runs in that order, so the merge takes the
-rows of a window of positions from every part, sorts them stably by position and writes them; memory holds one
-window and ``BATCH`` rows over all parts, never the whole sweep. The output has the bytes that writing all rows at
-once gives (``files.save_csv``, ``files.parquet_stream``), so a table does not depend on how the runs were sharded.
+rows of a window of positions from every part, sorts them stably by position and writes them. Memory holds one
+window and, per part, one decoded Parquet row group (shard tables have ``contract.SHARD_ROW_GROUP`` rows per
+group) or ``BATCH_BYTES`` of CSV lines, never the whole sweep. CSV rows are moved as text, never parsed. The output
+has the bytes that writing all rows at once gives (``files.save_csv``, ``files.save_parquet``), so a table does not
+depend on how the runs were sharded.
 """
 
 from __future__ import annotations
