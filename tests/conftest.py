@@ -1,21 +1,32 @@
-"""Shared fixtures: one end-to-end Snakemake run of the tiny config, reused by every workflow test."""
+"""Shared fixtures: the end-to-end Snakemake runs of the tiny config (started in the background as the session
+starts, each run once and shared by every test that reads it), and helpers."""
 
 import copy
 import hashlib
+import os
+import signal
 import subprocess
 import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
+
+# One BLAS thread, as in every job of the workflow (common.smk): the tests share two cores with background runs,
+# where BLAS threads waiting for a core spin instead of computing.
+for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ[_var] = "1"
 
 ROOT = Path(__file__).resolve().parents[1]
 TINY = ROOT / "tests/configs/tiny.yaml"
 
 
-def run_snakemake(workdir, *args, config=TINY, timeout=900):
-    """``snakemake -s <repo>/Snakefile --configfile <config...> ARGS`` in ``workdir`` (no --configfile for None)."""
+def snakemake_command(*args, config=TINY):
+    """``snakemake -s <repo>/Snakefile --configfile <config...> ARGS`` (no --configfile for None)."""
     configs = [] if config is None else [config] if isinstance(config, str | Path) else list(config)
-    cmd = [
+    return [
         sys.executable,
         "-m",
         "snakemake",
@@ -24,16 +35,106 @@ def run_snakemake(workdir, *args, config=TINY, timeout=900):
         *(["--configfile", *map(str, configs)] if configs else []),
         *args,
     ]
+
+
+def run_snakemake(workdir, *args, config=TINY, timeout=900):
+    """Run ``snakemake_command(*args, config=config)`` in ``workdir``, capturing its output."""
+    cmd = snakemake_command(*args, config=config)
     return subprocess.run(cmd, cwd=workdir, capture_output=True, text=True, timeout=timeout)
 
 
-@pytest.fixture(scope="session")
-def e2e_workdir(tmp_path_factory):
-    """A directory where the whole DAG of the tiny config has run (``--cores 2``)."""
-    wd = tmp_path_factory.mktemp("e2e")
-    proc = run_snakemake(wd, "--cores", "2")
+def killed_then_resumed(workdir):
+    """Snakemake on the tiny config, killed (SIGKILL of it and its jobs) as soon as the first shard of the run
+    store exists, then the same command again: (whether the killed run had already finished, the resumed process)."""
+    cmd = snakemake_command("--cores", "2")
+    proc = subprocess.Popen(
+        cmd, cwd=workdir, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    deadline = time.monotonic() + 300
+    started = lambda: any((workdir / "results/runs").glob("*/shard-*.parquet"))  # noqa: E731
+    while not started() and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.02)
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    assert proc.returncode == -signal.SIGKILL, f"snakemake exited {proc.returncode} before it was killed"
+    finished = (workdir / "results/tables/claims.csv").exists()
+    return finished, run_snakemake(workdir, "--cores", "2")
+
+
+def tiny_run(*args):
+    """A BACKGROUND run: Snakemake on the tiny config with ``args``, in its directory."""
+    return lambda workdir, cleanup: run_snakemake(workdir, *args)
+
+
+def slurm_runs(workdir, cleanup):
+    """A BACKGROUND run: a private SLURM cluster and the runs on it (slurm_cluster.runs)."""
+    import slurm_cluster
+
+    return slurm_cluster.runs(workdir, cleanup)
+
+
+# Runs that take tens of seconds each, by the name of the fixture that gives their result; each is called with its
+# directory and a function that registers what to undo when the session ends. Those some selected test needs start
+# in the background when the session starts, BACKGROUND_SLOTS at a time in this order, and each fixture waits for its
+# own: meanwhile the other tests and runs keep the cores busy.
+BACKGROUND = {
+    "e2e_workdir": tiny_run("--cores", "2"),
+    "slurm_runs": slurm_runs,
+    "cold_1core_workdir": tiny_run("--cores", "1"),
+    "resumed_workdir": lambda workdir, cleanup: killed_then_resumed(workdir),
+    "sharded_workdir": tiny_run("--cores", "2", "--config", "shard_size=2", "dmf_shard_size=1"),
+}
+BACKGROUND_SLOTS = 3
+
+
+@pytest.fixture(scope="session", autouse=True)
+def background_runs(request, tmp_path_factory):
+    """Start the BACKGROUND runs the selected tests need: name -> (directory, future of the run's result)."""
+    needed = {name for item in request.session.items for name in item.fixturenames}
+    with ExitStack() as cleanups, ThreadPoolExecutor(max_workers=BACKGROUND_SLOTS) as pool:
+        runs = {}
+        for name, run in BACKGROUND.items():
+            if name in needed:
+                wd = tmp_path_factory.mktemp(name)
+                runs[name] = (wd, pool.submit(run, wd, cleanups.callback))
+        yield runs
+        pool.shutdown(cancel_futures=True)
+
+
+def finished(background_runs, name):
+    """The directory of background run ``name`` once it has completed, and what the run returned."""
+    wd, future = background_runs[name]
+    result = future.result()
+    proc = result[-1] if isinstance(result, tuple) else result
     assert proc.returncode == 0, proc.stderr[-3000:]
-    return wd
+    return wd, result
+
+
+@pytest.fixture(scope="session")
+def e2e_workdir(background_runs):
+    """A directory where the whole DAG of the tiny config has run (``--cores 2``)."""
+    return finished(background_runs, "e2e_workdir")[0]
+
+
+@pytest.fixture(scope="session")
+def cold_1core_workdir(background_runs):
+    """Another directory where the tiny config has run cold, on one core (``--cores 1``)."""
+    return finished(background_runs, "cold_1core_workdir")[0]
+
+
+@pytest.fixture(scope="session")
+def resumed_workdir(background_runs):
+    """A directory where the tiny run was killed mid-way and resumed (``killed_then_resumed``): (directory,
+    whether the killed run had already finished)."""
+    wd, (already_finished, _) = finished(background_runs, "resumed_workdir")
+    return wd, already_finished
+
+
+@pytest.fixture(scope="session")
+def sharded_workdir(background_runs):
+    """A directory where the tiny config has run with at most two GD runs and one DMF run per shard:
+    (directory, the Snakemake process)."""
+    return finished(background_runs, "sharded_workdir")
 
 
 def mutated(config, path, value):
@@ -50,10 +151,10 @@ def mutated(config, path, value):
 
 
 def pytest_collection_modifyitems(config, items):
-    """Every test that runs Snakemake (under tests/workflow/, or using the shared end-to-end run) is marked
-    ``e2e``; ``pytest -m "not e2e"`` is the quick loop."""
+    """Every test that runs Snakemake (under tests/workflow/, or reading a BACKGROUND run) is marked ``e2e``;
+    ``pytest -m "not e2e"`` is the quick loop."""
     for item in items:
-        if "e2e_workdir" in item.fixturenames or "workflow" in item.path.parts[-2:-1]:
+        if set(BACKGROUND) & set(item.fixturenames) or "workflow" in item.path.parts[-2:-1]:
             item.add_marker(pytest.mark.e2e)
 
 

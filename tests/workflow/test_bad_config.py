@@ -7,13 +7,17 @@ contain, then keys merged over the tiny config (``--configfile tiny.yaml bad.yam
 itself reports without naming the file when they are in a ``--configfile``).
 """
 
+import json
+import os
 import shutil
-from concurrent.futures import ThreadPoolExecutor
+import subprocess
+import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 import yaml
-from conftest import ROOT, TINY, run_snakemake, tree_hashes
+from conftest import ROOT, TINY, tree_hashes
 
 from implicitreg.config.check import ConfigError, validate
 
@@ -27,26 +31,41 @@ def header(path: Path, key: str) -> str | None:
     return None
 
 
-def refuse(path: Path, base: Path):
-    """Run Snakemake on bad config ``path`` in a directory holding the committed figures and claims."""
+def prepare(path: Path, base: Path) -> dict:
+    """A directory holding the committed figures and claims, and the Snakemake job of bad config ``path`` in it."""
     workdir = base / path.stem
     shutil.copytree(ROOT / "figures", workdir / "figures")
     (workdir / "results/tables").mkdir(parents=True)
     shutil.copy2(ROOT / "results/tables/claims.csv", workdir / "results/tables/claims.csv")
-    before = tree_hashes(workdir)
+    configs = [TINY, path]
     if header(path, "as") == "config.yaml":
         shutil.copy2(path, workdir / "config.yaml")
-        proc = run_snakemake(workdir, "--cores", "1", config=None)
-    else:
-        proc = run_snakemake(workdir, "--cores", "1", config=[TINY, path])
-    return proc, before, tree_hashes(workdir), workdir
+        configs = []
+    args = ["-s", str(ROOT / "Snakefile"), *(["--configfile", *map(str, configs)] if configs else []), "--cores", "1"]
+    return {"cwd": str(workdir), "args": args, "stdout": str(base / f"{path.stem}.out"),
+            "stderr": str(base / f"{path.stem}.err")}  # fmt: skip
 
 
 @pytest.fixture(scope="module")
 def refused(tmp_path_factory):
+    """Every bad config through Snakemake (forked_snakemake.py: one start of Snakemake for all of them):
+    path -> (process, hashes before, hashes after, directory)."""
     base = tmp_path_factory.mktemp("bad")
-    with ThreadPoolExecutor(max_workers=4) as pool:
-        return dict(zip(BAD, pool.map(lambda p: refuse(p, base), BAD)))
+    jobs = [prepare(path, base) for path in BAD]
+    before = [tree_hashes(Path(job["cwd"])) for job in jobs]
+    proc = subprocess.run(
+        [sys.executable, str(Path(__file__).with_name("forked_snakemake.py")), "2"],
+        input=json.dumps(jobs), capture_output=True, text=True, timeout=900,
+        env=os.environ | {"PYTHONPATH": str(ROOT / "src")},
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    codes = json.loads(proc.stdout)
+    results = {}
+    for path, job, hashes, code in zip(BAD, jobs, before, codes, strict=True):
+        out = SimpleNamespace(returncode=code, stdout=Path(job["stdout"]).read_text(),
+                              stderr=Path(job["stderr"]).read_text())  # fmt: skip
+        results[path] = (out, hashes, tree_hashes(Path(job["cwd"])), Path(job["cwd"]))
+    return results
 
 
 def test_there_are_enough_bad_configs():

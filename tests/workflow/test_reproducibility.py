@@ -12,7 +12,6 @@ import html
 import os
 import re
 import shutil
-import signal
 import subprocess
 import sys
 import time
@@ -24,31 +23,18 @@ from conftest import ROOT, TINY, run_snakemake, tree_hashes
 from implicitreg.io import contract, provenance
 
 
-def test_cold_runs_in_two_directories_on_1_and_2_cores_are_byte_identical(e2e_workdir, tmp_path):
-    proc = run_snakemake(tmp_path, "--cores", "1")
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    a, b = tree_hashes(e2e_workdir), tree_hashes(tmp_path)
+def test_cold_runs_in_two_directories_on_1_and_2_cores_are_byte_identical(e2e_workdir, cold_1core_workdir):
+    a, b = tree_hashes(e2e_workdir), tree_hashes(cold_1core_workdir)
     assert len(a) >= 30 and "results/MANIFEST.tsv" in a
     assert sorted(a) == sorted(b)
     assert [f for f in a if a[f] != b[f]] == []
 
 
-def test_killed_run_resumes_to_identical_outputs(e2e_workdir, tmp_path):
-    cmd = [sys.executable, "-m", "snakemake", "-s", str(ROOT / "Snakefile"), "--configfile", str(TINY), "--cores", "2"]
-    proc = subprocess.Popen(
-        cmd, cwd=tmp_path, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-    deadline = time.monotonic() + 120
-    started = lambda: any((tmp_path / "results/runs").glob("*/shard-*.parquet"))  # noqa: E731
-    while not started() and proc.poll() is None and time.monotonic() < deadline:
-        time.sleep(0.02)
-    os.killpg(proc.pid, signal.SIGKILL)
-    proc.wait()
-    assert proc.returncode == -signal.SIGKILL
-    assert not (tmp_path / "results/tables/claims.csv").exists(), "the run ended before it was killed"
-    resumed = run_snakemake(tmp_path, "--cores", "2")
-    assert resumed.returncode == 0, resumed.stderr[-3000:]
-    assert tree_hashes(tmp_path) == tree_hashes(e2e_workdir)
+def test_killed_run_resumes_to_identical_outputs(e2e_workdir, resumed_workdir):
+    """The run was killed once the first shard of its run store was written (conftest.killed_then_resumed)."""
+    workdir, finished_before_kill = resumed_workdir
+    assert not finished_before_kill, "the run ended before it was killed"
+    assert tree_hashes(workdir) == tree_hashes(e2e_workdir)
 
 
 def test_manifest_lists_every_output_and_verifies(e2e_workdir):
@@ -155,23 +141,21 @@ def settle(copy):
 
 
 @pytest.fixture(scope="module")
-def project_copy(tmp_path_factory):
-    """A copy of the project where the tiny config has run."""
+def project_copy(e2e_workdir, tmp_path_factory):
+    """A copy of the project (its code, the tiny config and no other) holding the shared run's outputs, records and
+    Snakemake metadata; ``--touch`` marks them up to date for the copy's own code paths."""
     copy = tmp_path_factory.mktemp("copy")
     ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
     for d in ("src", "workflow", "profiles"):
         shutil.copytree(ROOT / d, copy / d, ignore=ignore)
-    for f in ("Snakefile", "config.yaml", "environment.yml", "pyproject.toml"):
+    for f in ("Snakefile", "environment.yml", "pyproject.toml"):
         shutil.copy2(ROOT / f, copy / f)
     shutil.copy2(TINY, copy / "tiny.yaml")
-    proc = subprocess.run(
-        [sys.executable, "-m", "snakemake", "--configfile", "tiny.yaml", "--cores", "2"],
-        cwd=copy,
-        capture_output=True,
-        text=True,
-        env=os.environ | {"PYTHONPATH": str(copy / "src")},
-    )
-    assert proc.returncode == 0, proc.stderr[-3000:]
+    for d in ("results", "figures", "docs", "logs", ".snakemake"):
+        shutil.copytree(e2e_workdir / d, copy / d)
+    for f in e2e_workdir.glob("ro-crate-*.json"):
+        shutil.copy2(f, copy / f.name)
+    settle(copy)
     return copy
 
 

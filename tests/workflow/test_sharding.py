@@ -4,22 +4,13 @@ byte as the shared run with one job per experiment, and the same runs in its sto
 import re
 
 import numpy as np
-import pytest
-from conftest import run_snakemake, tree_hashes
+from conftest import tree_hashes
 
 from implicitreg.io import store
 
 STORES = ("results/runs/", "results/dmf/")
 # Files that name the shards: the store itself, and the manifest and crate that list it with its parameters.
 LAYOUT = ("results/MANIFEST.tsv",)
-
-
-@pytest.fixture(scope="module")
-def sharded(e2e_workdir, tmp_path_factory):
-    wd = tmp_path_factory.mktemp("sharded")
-    proc = run_snakemake(wd, "--cores", "2", "--config", "shard_size=2", "dmf_shard_size=1")
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    return wd, proc
 
 
 def stored_runs(workdir):
@@ -31,8 +22,8 @@ def stored_runs(workdir):
     }
 
 
-def test_results_do_not_depend_on_the_shard_size(e2e_workdir, sharded):
-    wd, proc = sharded
+def test_results_do_not_depend_on_the_shard_size(e2e_workdir, sharded_workdir):
+    wd, proc = sharded_workdir
     jobs = re.findall(r"rule (\w+):", proc.stderr)
     single = {p.parent.name for p in (e2e_workdir / "results/runs").glob("*/shard-0-of-1.parquet")}
     assert jobs.count("simulate_gd") > len(single) and "merge_shards" in jobs, "the run was not sharded"
@@ -44,8 +35,8 @@ def test_results_do_not_depend_on_the_shard_size(e2e_workdir, sharded):
     assert not [f for f in b if f.startswith("results/tables/experiments/") and "/shard-" in f], "temp tables kept"
 
 
-def test_the_sharded_store_holds_the_same_runs(e2e_workdir, sharded):
-    a, b = stored_runs(e2e_workdir), stored_runs(sharded[0])
+def test_the_sharded_store_holds_the_same_runs(e2e_workdir, sharded_workdir):
+    a, b = stored_runs(e2e_workdir), stored_runs(sharded_workdir[0])
     assert sorted(a) == sorted(b) and len(a) > 30
     for run_id, run in a.items():
         assert sorted(run) == sorted(b[run_id]), run_id
