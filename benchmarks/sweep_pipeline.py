@@ -14,7 +14,9 @@ For each sweep (``workflow/sweeps/*.yaml``, merged over ``config.yaml``):
    written under ``results/``.
 
 Prints one row per sweep and the ratios: end-to-end wall over kernel CPU, and between sweeps the ratios of
-problem-steps (runs x iterations), kernel CPU and end-to-end wall (linear cost: equal ratios). The machine is
+problem-steps (runs x iterations), kernel CPU and end-to-end wall (linear cost: equal ratios), and the line through
+both sizes, end to end = fixed + marginal x kernel CPU (what a run costs the pipeline beyond the kernel, and what the
+pipeline costs whatever its size). The machine is
 shared, so only ratios from one run are compared.
 """
 
@@ -132,6 +134,9 @@ def main() -> None:
         print(f"{b} / {a}: problem-steps x{rb.problem_steps / ra.problem_steps:.3g}, kernel CPU "
               f"x{rb.kernel_cpu_s / ra.kernel_cpu_s:.3g}, end-to-end wall x{rb.wall_s / ra.wall_s:.3g}, "
               f"output x{rb.output_mb / ra.output_mb:.3g}")  # fmt: skip
+        marginal = (rb.wall_s - ra.wall_s) / (rb.kernel_cpu_s - ra.kernel_cpu_s)
+        print(f"  end to end = fixed + marginal x kernel CPU through both: marginal {marginal:.3g} wall s per kernel "
+              f"CPU s, fixed {ra.wall_s - marginal * ra.kernel_cpu_s:.3g} s")  # fmt: skip
 
 
 if __name__ == "__main__":
