@@ -13,6 +13,7 @@ from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
+from processes import ENDING, LIVE, kill, run, start
 
 # One BLAS thread, as in every job of the workflow (common.smk): the tests share two cores with background runs,
 # where BLAS threads waiting for a core spin instead of computing.
@@ -39,23 +40,20 @@ def snakemake_command(*args, config=TINY):
 
 def run_snakemake(workdir, *args, config=TINY, timeout=900):
     """Run ``snakemake_command(*args, config=config)`` in ``workdir``, capturing its output."""
-    cmd = snakemake_command(*args, config=config)
-    return subprocess.run(cmd, cwd=workdir, capture_output=True, text=True, timeout=timeout)
+    return run(snakemake_command(*args, config=config), timeout=timeout, cwd=workdir)
 
 
 def killed_then_resumed(workdir):
     """Snakemake on the tiny config, killed (SIGKILL of it and its jobs) as soon as the first shard of the run
     store exists, then the same command again: (whether the killed run had already finished, the resumed process)."""
-    cmd = snakemake_command("--cores", "2")
-    proc = subprocess.Popen(
-        cmd, cwd=workdir, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
+    proc = start(snakemake_command("--cores", "2"), cwd=workdir, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 300
     started = lambda: any((workdir / "results/runs").glob("*/shard-*.parquet"))  # noqa: E731
     while not started() and proc.poll() is None and time.monotonic() < deadline:
         time.sleep(0.02)
-    os.killpg(proc.pid, signal.SIGKILL)
+    kill(proc)
     proc.wait()
+    LIVE.discard(proc)
     assert proc.returncode == -signal.SIGKILL, f"snakemake exited {proc.returncode} before it was killed"
     finished = (workdir / "results/tables/claims.csv").exists()
     return finished, run_snakemake(workdir, "--cores", "2")
@@ -114,7 +112,10 @@ def background_runs(request, tmp_path_factory):
                 wd = tmp_path_factory.mktemp(name)
                 runs[name] = (wd, pool.submit(run, wd, cleanups.callback))
         yield runs
-        pool.shutdown(cancel_futures=True)
+        ENDING.set()
+        pool.shutdown(wait=False, cancel_futures=True)
+        for proc in list(LIVE):
+            kill(proc)
 
 
 def finished(background_runs, name):

@@ -40,6 +40,7 @@ from types import SimpleNamespace
 
 import yaml
 from conftest import ROOT, TINY, run_snakemake
+from processes import run
 
 from implicitreg.io import contract
 
@@ -216,7 +217,7 @@ def run_on_cluster(cluster, workdir, configs=(TINY,), targets=()):
     cmd = ["timeout", "--kill-after=30", str(RUN_TIMEOUT), *snakemake, "--executor", "slurm", "--profile", str(PROFILE)]
     cmd += ["--group-components", *components, "--", *targets]
     start = time.monotonic()
-    proc = subprocess.run(cmd, cwd=workdir, env=cluster.env, capture_output=True, text=True, timeout=RUN_TIMEOUT + 60)
+    proc = run(cmd, timeout=RUN_TIMEOUT + 60, cwd=workdir, env=cluster.env)
     assert "Falling back to 'sacct'" not in proc.stderr, "the plugin left squeue for sacct, which fails here"
     return proc, time.monotonic() - start
 
