@@ -107,10 +107,10 @@ def background_runs(request, tmp_path_factory):
                        check=True)  # fmt: skip
     with ExitStack() as cleanups, ThreadPoolExecutor(max_workers=BACKGROUND_SLOTS) as pool:
         runs = {}
-        for name, run in BACKGROUND.items():
+        for name, job in BACKGROUND.items():
             if name in needed:
                 wd = tmp_path_factory.mktemp(name)
-                runs[name] = (wd, pool.submit(run, wd, cleanups.callback))
+                runs[name] = (wd, pool.submit(job, wd, cleanups.callback))
         yield runs
         ENDING.set()
         pool.shutdown(wait=False, cancel_futures=True)
