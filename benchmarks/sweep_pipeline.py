@@ -16,8 +16,7 @@ For each sweep (``workflow/sweeps/*.yaml``, merged over ``config.yaml``):
 Prints one row per sweep and the ratios: end-to-end wall over kernel CPU, and between sweeps the ratios of
 problem-steps (runs x iterations), kernel CPU and end-to-end wall (linear cost: equal ratios), and the line through
 both sizes, end to end = fixed + marginal x kernel CPU (what a run costs the pipeline beyond the kernel, and what the
-pipeline costs whatever its size). The machine is
-shared, so only ratios from one run are compared.
+pipeline costs whatever its size). The machine is shared, so only ratios from one run are compared.
 """
 
 from __future__ import annotations

@@ -24,18 +24,15 @@ ROOT = Path(__file__).resolve().parents[1]
 TINY = ROOT / "tests/configs/tiny.yaml"
 
 
-def snakemake_command(*args, config=TINY):
-    """``snakemake -s <repo>/Snakefile --configfile <config...> ARGS`` (no --configfile for None)."""
+def snakemake_args(*args, config=TINY):
+    """The arguments ``-s <repo>/Snakefile --configfile <config...> ARGS`` (no --configfile for None)."""
     configs = [] if config is None else [config] if isinstance(config, str | Path) else list(config)
-    return [
-        sys.executable,
-        "-m",
-        "snakemake",
-        "-s",
-        str(ROOT / "Snakefile"),
-        *(["--configfile", *map(str, configs)] if configs else []),
-        *args,
-    ]
+    return ["-s", str(ROOT / "Snakefile"), *(["--configfile", *map(str, configs)] if configs else []), *args]
+
+
+def snakemake_command(*args, config=TINY):
+    """``snakemake`` (this interpreter's) with ``snakemake_args(*args, config=config)``."""
+    return [sys.executable, "-m", "snakemake", *snakemake_args(*args, config=config)]
 
 
 def run_snakemake(workdir, *args, config=TINY, timeout=900):

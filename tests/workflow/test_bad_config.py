@@ -17,7 +17,7 @@ from types import SimpleNamespace
 
 import pytest
 import yaml
-from conftest import ROOT, TINY, tree_hashes
+from conftest import ROOT, TINY, snakemake_args, tree_hashes
 
 from implicitreg.config.check import ConfigError, validate
 
@@ -40,8 +40,8 @@ def prepare(path: Path, base: Path) -> dict:
     configs = [TINY, path]
     if header(path, "as") == "config.yaml":
         shutil.copy2(path, workdir / "config.yaml")
-        configs = []
-    args = ["-s", str(ROOT / "Snakefile"), *(["--configfile", *map(str, configs)] if configs else []), "--cores", "1"]
+        configs = None
+    args = snakemake_args("--cores", "1", config=configs)
     return {"cwd": str(workdir), "args": args, "stdout": str(base / f"{path.stem}.out"),
             "stderr": str(base / f"{path.stem}.err")}  # fmt: skip
 
