@@ -11,7 +11,9 @@ For each sweep (``workflow/sweeps/*.yaml``, merged over ``config.yaml``):
 2. **end to end**: a cold ``snakemake --cores N`` in an empty directory building only the sweep's own tables
    (its dataset, shards, shard tables and their merge), wall seconds; the largest peak resident memory of any job
    (``logs/benchmarks``, with its kind of job) and of any one process, Snakemake's own included; the bytes
-   written under ``results/``.
+   written under ``results/``; ``stages_s``, the wall time of the longest job of each stage (dataset, simulation,
+   shard tables, merge) summed, which is the critical path when no stage has more jobs than cores, and
+   ``snakemake_s``, the rest: Snakemake's start (imports, config, DAG), its scheduling between stages and its end.
 
 Prints one row per sweep and the ratios: end-to-end wall over kernel CPU, and between sweeps the ratios of
 problem-steps (runs x iterations), kernel CPU and end-to-end wall (linear cost: equal ratios), and the line through
@@ -99,9 +101,14 @@ def end_to_end(sweep: Path, cores: int) -> dict:
             for p in logs.rglob("*.tsv")
         }
         job_mb, peak_job = max((float(j["max_rss"]), name) for name, j in jobs.items())
+        stages: dict[str, float] = {}  # the longest job of each stage: dataset, simulation, shard tables, merge
+        for name, j in jobs.items():
+            stage = name.split("/shard-")[0]
+            stages[stage] = max(stages.get(stage, 0.0), float(j["s"]))
         out = sum(p.stat().st_size for p in Path(wd, "results").rglob("*") if p.is_file())
         runs = pd.read_csv(Path(wd, TARGETS[0]), usecols=["n_steps"])
-    return {"wall_s": wall, "job_peak_mb": job_mb, "peak_job": peak_job, "process_peak_mb": process_mb,
+    return {"wall_s": wall, "stages_s": sum(stages.values()), "job_peak_mb": job_mb, "peak_job": peak_job,
+            "process_peak_mb": process_mb,
             "output_mb": out / 2**20,
             "e2e_steps": int(runs["n_steps"].sum()), "jobs": len(jobs)}  # fmt: skip
 
@@ -121,6 +128,7 @@ def main() -> None:
                                                      config["datasets"])), "problem_steps": steps,
                "kernel_cpu_s": kcpu, "simulator_cpu_s": scpu} | end_to_end(sweep, args.cores)  # fmt: skip
         assert row["e2e_steps"] == steps, "the pipeline ran other iterations than the in-process simulation"
+        row["snakemake_s"] = row["wall_s"] - row["stages_s"]
         row["wall_over_kernel"] = row["wall_s"] / kcpu
         row["wall_over_simulator"] = row["wall_s"] / scpu
         rows.append(row)

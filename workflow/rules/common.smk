@@ -1,6 +1,9 @@
 # Config check, run grids, the active tables and figures, and the input functions every stage uses.
+import atexit
+import gc
 import os
 import sys
+import threading
 from pathlib import Path
 
 from snakemake.exceptions import WorkflowError
@@ -25,6 +28,30 @@ from implicitreg.io import files as fileio
 # One BLAS thread per job: results do not depend on the core count.
 for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ[_var] = "1"
+# Arrow's system allocator, not its default (mimalloc), which commits a job's first large buffers slowly (a tenth of
+# a second per 30 MB, benchmarks/README.md); the allocator changes no byte written.
+os.environ.setdefault("ARROW_DEFAULT_MEMORY_POOL", "system")
+# Snakemake's own process ends as each job's does (io/job.py): no final collection of what is still alive at exit.
+atexit.register(gc.freeze)
+
+
+def cancel_rate_limit_timers():
+    """Snakemake starts a one-second timer after each round of scheduling (its job rate limit,
+    --max-jobs-per-timespan) and its process waits for the last one before it exits, up to a second after the
+    last job started. When the workflow has ended they have nothing left to schedule: cancel them.
+    """
+    for thread in threading.enumerate():
+        if isinstance(thread, threading.Timer):
+            thread.cancel()
+
+
+onsuccess:
+    cancel_rate_limit_timers()
+
+
+onerror:
+    cancel_rate_limit_timers()
+
 
 ENV = "../../environment.yml"  # every rule's software, for --software-deployment-method conda
 

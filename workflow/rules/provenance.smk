@@ -47,7 +47,7 @@ rule manifest:
     params:
         records=output_records,
         config=config,
-        sources=workflow_sources(),
+        sources=lambda wc: workflow_sources(),
     script:
         "../scripts/write_manifest.py"
 

@@ -1,13 +1,12 @@
 """Draw one figure from the tables it reads (its module: implicitreg.figures.{fig}_{stem}) as PDF and PNG."""
 
 import importlib
-import sys
 from pathlib import Path
 
 from implicitreg.figures import style
-from implicitreg.io import contract, files
+from implicitreg.io import contract, files, job
 
-sys.stderr = open(snakemake.log[0], "w")  # noqa: F821
+job.start(snakemake.log[0])  # noqa: F821
 sm = snakemake  # noqa: F821
 style.setup_style()
 tables = {name: contract.read_table(name, sm.input[name]) for name in sm.params.tables}

@@ -1,14 +1,12 @@
 """claims.csv (every active claim) or one claim's row, each measured from the tables it reads; prints the rows."""
 
-import sys
-
 import pandas as pd
 
 from implicitreg.claims import report
 from implicitreg.claims.registry import CLAIMS, evaluate
-from implicitreg.io import contract
+from implicitreg.io import contract, job
 
-sys.stderr = open(snakemake.log[0], "w")  # noqa: F821
+job.start(snakemake.log[0])  # noqa: F821
 sm = snakemake  # noqa: F821
 config, ids = sm.params.config, set(sm.params.claims)
 names = dict.fromkeys(t for c in CLAIMS if c.claim_id in ids for t in c.tables)

@@ -1,12 +1,10 @@
 """Write one controlled-spectrum dataset and its resolved parameters and seed."""
 
-import sys
-
 from implicitreg.data import seeds
 from implicitreg.data.spectra import make_dataset
-from implicitreg.io import files
+from implicitreg.io import files, job
 
-sys.stderr = open(snakemake.log[0], "w")  # noqa: F821
+job.start(snakemake.log[0])  # noqa: F821
 sm = snakemake  # noqa: F821
 name, spec, seed = sm.wildcards.dataset, sm.params.spec, sm.params.seed
 data = make_dataset(spec, seeds.rng(seed, "dataset", name), rotation_rng=seeds.rng(seed, "rotation"))

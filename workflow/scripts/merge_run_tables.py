@@ -1,13 +1,11 @@
 """Run tables merged from parts, streaming: an experiment's from its shards (in its run order), or every
 experiment's, in order."""
 
-import sys
-
 from implicitreg.config.grid import expand_runs
-from implicitreg.io import contract
+from implicitreg.io import contract, job
 from implicitreg.tables.merge import merge
 
-sys.stderr = open(snakemake.log[0], "w")  # noqa: F821
+job.start(snakemake.log[0])  # noqa: F821
 sm = snakemake  # noqa: F821
 positions = None
 if "experiment" in sm.params.keys():

@@ -1,14 +1,12 @@
 """Simulate the DMF runs given as parameters (one shard of a DMF experiment): trajectory, stages and Hessian
 curvature, written to the shard's store file."""
 
-import sys
-
 from implicitreg.config.grid import DMFRun
 from implicitreg.dmf.experiment import ProgressLog, simulate_dmf
-from implicitreg.io import store
+from implicitreg.io import job, store
 from implicitreg.io.shards import check_shard
 
-sys.stderr = open(snakemake.log[0], "w", buffering=1)  # noqa: F821  (line-buffered: progress is visible)
+job.start(snakemake.log[0], line_buffered=True)  # noqa: F821  (progress is visible as it happens)
 sm = snakemake  # noqa: F821
 p = sm.params
 runs = [DMFRun(*run) for run in p.runs]

@@ -4,11 +4,11 @@ import sys
 
 from implicitreg.config.grid import RunSpec
 from implicitreg.data.spectra import Dataset
-from implicitreg.io import files, store
+from implicitreg.io import files, job, store
 from implicitreg.io.shards import check_shard
 from implicitreg.linear.experiment import simulate_runs
 
-sys.stderr = open(snakemake.log[0], "w")  # noqa: F821
+job.start(snakemake.log[0])  # noqa: F821
 sm = snakemake  # noqa: F821
 spec = sm.params.spec
 runs = [RunSpec(*run) for run in sm.params.runs]

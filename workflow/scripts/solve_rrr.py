@@ -1,14 +1,12 @@
 """Reduced-rank regression solutions of every rank for one dataset."""
 
-import sys
-
 import numpy as np
 
-from implicitreg.io import files
+from implicitreg.io import files, job
 from implicitreg.linear import metrics
 from implicitreg.linear.rrr import rrr_solutions
 
-sys.stderr = open(snakemake.log[0], "w")  # noqa: F821
+job.start(snakemake.log[0])  # noqa: F821
 sm = snakemake  # noqa: F821
 data = files.load_npz(sm.input.dataset)
 W, loss = rrr_solutions(data["Sigma_x"], data["Sigma_xy"])

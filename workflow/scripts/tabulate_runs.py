@@ -1,11 +1,9 @@
 """Run tables (runs, components, transitions, permode) of one run-store shard, column by column."""
 
-import sys
-
-from implicitreg.io import contract
+from implicitreg.io import contract, job
 from implicitreg.tables.run_tables import tabulate_runs
 
-sys.stderr = open(snakemake.log[0], "w")  # noqa: F821
+job.start(snakemake.log[0])  # noqa: F821
 sm = snakemake  # noqa: F821
 (shard,) = sm.input.runs if isinstance(sm.input.runs, list) else [sm.input.runs]
 for name, df in tabulate_runs(shard, sm.input.datasets, sm.params.datasets).items():

@@ -1,11 +1,9 @@
 """staircase_limit.csv: distance of each rescaled two-layer trajectory to the staircase limit (F4, claim 5)."""
 
-import sys
-
-from implicitreg.io import contract
+from implicitreg.io import contract, job
 from implicitreg.tables.staircase_distance import tabulate_staircase_distance
 
-sys.stderr = open(snakemake.log[0], "w")  # noqa: F821
+job.start(snakemake.log[0])  # noqa: F821
 sm = snakemake  # noqa: F821
 spec = sm.params.spec
 runs, components = contract.read_table("runs", sm.input.runs), contract.read_table("components", sm.input.components)

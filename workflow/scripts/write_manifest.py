@@ -5,9 +5,9 @@ An output whose bytes differ from what its producer wrote is refused, with the c
 
 import sys
 
-from implicitreg.io import provenance
+from implicitreg.io import job, provenance
 
-sys.stderr = open(snakemake.log[0], "w")  # noqa: F821
+job.start(snakemake.log[0])  # noqa: F821
 sm = snakemake  # noqa: F821
 head = provenance.header(dict(sm.params.config), sm.params.sources)
 provenance.write_manifest(sm.output[0], sm.params.records, head, check_written=True)

@@ -1,12 +1,10 @@
 """The claims (RST for the report's first page, HTML) and tables T1-T4 (HTML) as report pages."""
 
-import sys
-
 from implicitreg.claims import report
-from implicitreg.io import contract, files
+from implicitreg.io import contract, files, job
 from implicitreg.io.pages import table_page
 
-sys.stderr = open(snakemake.log[0], "w")  # noqa: F821
+job.start(snakemake.log[0])  # noqa: F821
 sm = snakemake  # noqa: F821
 claims = contract.read_table("claims", sm.input.claims)
 with files.atomic_path(sm.output.rst) as tmp:

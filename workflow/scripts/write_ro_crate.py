@@ -2,9 +2,9 @@
 
 import sys
 
-from implicitreg.io import crate
+from implicitreg.io import crate, job
 
-sys.stderr = open(snakemake.log[0], "w")  # noqa: F821
+job.start(snakemake.log[0])  # noqa: F821
 sm = snakemake  # noqa: F821
 path = crate.write(".", dict(sm.params.config))
 print(f"wrote {path}", file=sys.stderr)

@@ -79,7 +79,7 @@ def _with_defaults(validator_class):
 
 
 def load_schema(path: str | Path = SCHEMA) -> dict:
-    return yaml.safe_load(Path(path).read_text())
+    return yaml.load(Path(path).read_text(), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506
 
 
 def _strict_types(validator_class):
@@ -266,10 +266,10 @@ def memory_problems(config: dict) -> Iterator[Problem]:
         need = 0.0
         for runs in shards.split(expand_runs(name, exp, config["datasets"]), config["shard_size"]).values():
             shard_need = 0.0
-            for run in runs:
-                spec = config["datasets"][run.dataset]
+            for ds, count in Counter(run.dataset for run in runs).items():
+                spec = config["datasets"][ds]
                 rows = min(exp["max_steps"] + 1, 2 * exp.get("n_log", config["n_log"]) + 2 * len(spec["sigma"]) + 2)
-                shard_need += 8 * rows * spec["d"] * spec["p"] / GB
+                shard_need += count * 8 * rows * spec["d"] * spec["p"] / GB
             need = max(need, shard_need)
         if need > limit:
             yield (

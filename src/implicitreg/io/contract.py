@@ -8,10 +8,12 @@ A table belongs to an *analysis* (config ``analyses:``, which names the experime
 from __future__ import annotations
 
 from dataclasses import dataclass
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from implicitreg.io import files
+
+if TYPE_CHECKING:  # pandas loads only where a table is read: simulation jobs never import it
+    import pandas as pd
 
 DATASET = "results/datasets/{dataset}.npz"
 DATASET_JSON = "results/datasets/{dataset}.json"
@@ -202,6 +204,8 @@ def write_table(table: str, df: pd.DataFrame, path: str | None = None, row_group
 
 def read_table(table: str, path: str | None = None) -> pd.DataFrame:
     """Read results table ``table`` (CSV or Parquet by its file name)."""
+    import pandas as pd
+
     path = path or TABLES[table].path
     return pd.read_parquet(path) if str(path).endswith(".parquet") else pd.read_csv(path)
 

@@ -21,9 +21,12 @@ import os
 import zipfile
 import zlib
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
+
+if TYPE_CHECKING:  # pandas loads only where a table is written: simulation jobs never import it
+    import pandas as pd
 
 HASHES = Path("logs/hashes")  # write-time records, relative to the working directory
 

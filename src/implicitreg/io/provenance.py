@@ -46,7 +46,6 @@ class NotAsWrittenError(ValueError):
     """Outputs whose bytes differ from what their producer wrote: the manifest will not certify them."""
 
 
-@functools.cache  # the DAG asks for the same few sources dozens of times: parse each once
 def imported_modules(source: str, package: str = PACKAGE) -> frozenset[str]:
     """Dotted names that Python source imports from ``package`` (the package's own code imports absolutely).
 
@@ -74,11 +73,21 @@ def module_file(name: str, package_dir: Path) -> Path | None:
     return None
 
 
+@functools.cache  # the DAG asks for the closures of a few dozen scripts over the same modules: parse each once
+def _file_imports(path: Path, mtime_ns: int) -> frozenset[str]:
+    return imported_modules(path.read_text())
+
+
+def file_imports(path: Path) -> frozenset[str]:
+    """``imported_modules`` of the file ``path`` (read again when it has changed)."""
+    return _file_imports(path, path.stat().st_mtime_ns)
+
+
 def module_closure(script: str | os.PathLike, package_dir: str | os.PathLike = PACKAGE_DIR, modules=()) -> list[Path]:
     """The package modules ``script`` runs: its imports and the dotted ``modules`` it loads by name, theirs, and
     so on, with every ``__init__.py`` on the way (Python runs them on import); sorted."""
     package_dir = Path(package_dir)
-    todo = set(imported_modules(Path(script).read_text())) | set(modules)
+    todo = set(file_imports(Path(script))) | set(modules)
     files: set[Path] = {package_dir / "__init__.py"}
     seen: set[str] = set()
     while todo:
@@ -90,7 +99,7 @@ def module_closure(script: str | os.PathLike, package_dir: str | os.PathLike = P
         files.add(path)
         parents = name.split(".")
         todo |= {".".join(parents[:i]) for i in range(2, len(parents))}
-        todo |= imported_modules(path.read_text())
+        todo |= file_imports(path)
     return sorted(files)
 
 

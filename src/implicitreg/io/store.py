@@ -22,16 +22,12 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from implicitreg.io import files
+from implicitreg.io import arrow, files
 from implicitreg.io.contract import DMF_ROOT, RUNS_ROOT
 from implicitreg.io.shards import shard_of
 
 VERSION = "1"
 ROW_GROUP_RUNS = 256  # runs per row group: reading one run decodes at most this many
-
-
-def _is_scalar(runs: list[dict], key: str) -> bool:
-    return all(key in r and np.ndim(r[key]) == 0 for r in runs)
 
 
 def _arrow_type(values: list[np.ndarray]) -> pa.DataType:
@@ -47,17 +43,11 @@ def _arrow_type(values: list[np.ndarray]) -> pa.DataType:
     raise TypeError(f"cannot store arrays of kinds {sorted(kinds)}")
 
 
-def _list_column(present: list[np.ndarray | None], typ: pa.DataType) -> pa.Array:
-    """A list column from arrays (``None``: null), built from one flat buffer and its offsets."""
-    sizes = np.array([0 if v is None else v.size for v in present], np.int32)
-    offsets = pa.array(np.concatenate([[0], np.cumsum(sizes)]).astype(np.int32))
-    flat = [v.ravel() for v in present if v is not None]
-    if typ == pa.string():
-        values = pa.array([x for v in flat for x in v.tolist()], typ)
-    else:
-        values = pa.array(np.concatenate(flat).astype(typ.to_pandas_dtype()) if flat else [], typ)
-    mask = pa.array([v is None for v in present])
-    return pa.ListArray.from_arrays(offsets, values, mask=mask if any(v is None for v in present) else None)
+def _list_column(sizes: list[int], values: pa.Array, missing: list[bool]) -> pa.Array:
+    """A list column: row ``i`` holds the next ``sizes[i]`` of ``values``, or is null where ``missing[i]``."""
+    offsets = arrow.from_numpy(np.concatenate([[0], np.cumsum(sizes)]), pa.int32())
+    mask = arrow.from_numpy(np.array(missing), pa.bool_()) if any(missing) else None
+    return pa.ListArray.from_arrays(offsets, values, mask=mask)
 
 
 def to_table(runs: list[dict], log: str) -> pa.Table:
@@ -66,23 +56,29 @@ def to_table(runs: list[dict], log: str) -> pa.Table:
     columns = {}
     for key in keys:
         present = [np.asarray(r[key]) if key in r else None for r in runs]
-        typ = _arrow_type([v for v in present if v is not None])
-        if _is_scalar(runs, key):
-            columns[key] = pa.array([v.item() for v in present], typ)
+        arrays = [v for v in present if v is not None]
+        typ = _arrow_type(arrays)
+        if len(arrays) == len(runs) and all(v.ndim == 0 for v in arrays):
+            columns[key] = arrow.from_numpy([v.item() for v in arrays] if typ == pa.string() else np.array(arrays), typ)
             continue
-        columns[key] = _list_column(present, typ)
-        columns[f"{key}.shape"] = _list_column(
-            [None if v is None else np.array(v.shape, np.int64) for v in present], pa.int64()
-        )
-    table = pa.table(columns)
+        missing = [v is None for v in present]
+        if typ == pa.string():
+            values = arrow.from_numpy([x for v in arrays for x in v.ravel().tolist()], typ)
+        else:
+            values = arrow.from_numpy(np.concatenate(arrays, axis=None) if arrays else np.zeros(0), typ)
+        columns[key] = _list_column([0 if v is None else v.size for v in present], values, missing)
+        shapes = arrow.from_numpy(np.array([n for v in arrays for n in v.shape], np.int64), pa.int64())
+        columns[f"{key}.shape"] = _list_column([0 if v is None else v.ndim for v in present], shapes, missing)
+    table = pa.Table.from_arrays(list(columns.values()), names=list(columns))
     return table.replace_schema_metadata({"implicitreg.store": VERSION, "implicitreg.log": log})
 
 
 def write_shard(path, runs: list[dict], log: str = "W") -> None:
     """Write ``runs`` (dicts of arrays, in order) to the Parquet file ``path``, atomically and byte-reproducibly."""
     table = to_table(runs, log)
-    with files.atomic_path(path) as tmp:
-        pq.write_table(table, tmp, row_group_size=ROW_GROUP_RUNS, compression="zstd")
+    with files.atomic_path(path) as tmp:  # no dictionary pages: trajectories are floats that seldom repeat, and
+        # trying them first doubles the write time and adds a fifth to the file (zstd alone packs repeated strings)
+        pq.write_table(table, tmp, row_group_size=ROW_GROUP_RUNS, compression="zstd", use_dictionary=False)
 
 
 def _open(path) -> pq.ParquetFile:

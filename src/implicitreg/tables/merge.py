@@ -16,7 +16,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from implicitreg.io import contract, files
+from implicitreg.io import arrow, contract, files
 
 WINDOW = 16384  # runs per merged window
 BATCH = 262144  # rows read at a time, over all parts together (each part reads BATCH / parts, at least MIN_BATCH)
@@ -32,7 +32,7 @@ def _positions(table: pa.Table, positions: dict[str, int]) -> np.ndarray:
     """The run position of every row of ``table``, from its ``run_id`` column."""
     encoded = pc.dictionary_encode(table.column("run_id")).combine_chunks()
     lookup = np.array([positions[r] for r in encoded.dictionary.to_pylist()], np.int64)
-    return lookup[encoded.indices.to_numpy()] if len(lookup) else np.zeros(0, np.int64)
+    return lookup[arrow.to_numpy(encoded.indices)] if len(lookup) else np.zeros(0, np.int64)
 
 
 class _Part:
@@ -77,7 +77,7 @@ def merge_parquet(paths, out, positions: dict[str, int] | None = None) -> None:
             if pieces:
                 table = pa.concat_tables([t for t, _ in pieces])
                 order = np.argsort(np.concatenate([pos for _, pos in pieces]), kind="stable")
-                write(table.take(pa.array(order)))
+                write(table.take(arrow.from_numpy(order, pa.int64())))
 
 
 class _CsvPart:

@@ -14,9 +14,10 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from implicitreg.data.spectra import Dataset
-from implicitreg.io import files, store
+from implicitreg.io import arrow, files, store
 from implicitreg.io.contract import TABLES
 from implicitreg.linear import metrics, theory
 
@@ -54,6 +55,12 @@ def exactly_commuting(dataset_specs: dict) -> set[str]:
 
 
 SHARD_COLUMNS = [c for c in RUN_COLUMNS if c != "final_loss"] + ["method", "steps", "loss", "k_cross"]
+
+
+def _strings(column, rows: np.ndarray) -> pd.Series:
+    """Rows ``rows`` of a string column of a store table, as pandas' string dtype (gathered in Arrow: building the
+    column from Python strings costs a conversion per row)."""
+    return column.combine_chunks().take(arrow.from_numpy(rows, pa.int64())).to_pandas()
 
 
 def _lists(table, name: str) -> tuple[np.ndarray, np.ndarray]:
@@ -104,15 +111,20 @@ def tabulate_shard(path, datasets: dict[str, Dataset], exact: set[str]) -> dict[
         for i, block in zip(members, np.split(comps, np.cumsum(n_logged[members])[:-1])):
             value_blocks[i] = block
     m_of = np.array([datasets[ds].sigma.size for ds in ds_names], np.int64)
-    rows = n_logged * m_of
-    targets = [datasets[ds].sigma / datasets[ds].lam[: datasets[ds].sigma.size] for ds in ds_names]
+    step_m = np.repeat(m_of, n_logged)  # components of each logged step, then one row per component
+    component = np.arange(step_m.sum()) - np.repeat(np.cumsum(step_m) - step_m, step_m) + 1
+    names = list(dict.fromkeys(ds_names))
+    targets = np.zeros((len(names), max(m_of, default=0)))  # sigma_i / lam_i of each dataset, row by row
+    for k, name in enumerate(names):
+        targets[k, : datasets[name].sigma.size] = datasets[name].sigma / datasets[name].lam[: datasets[name].sigma.size]
+    ds_of = np.array([names.index(ds) for ds in ds_names], np.int64)
     components = pd.DataFrame(
         {
-            "run_id": np.repeat(ids, rows),
-            "step": np.repeat(steps, np.repeat(m_of, n_logged)),
-            "component": np.concatenate([np.tile(np.arange(1, m + 1), k) for m, k in zip(m_of, n_logged)] or [[]]),
+            "run_id": _strings(t.column("run_id"), np.repeat(np.arange(n), n_logged * m_of)),
+            "step": np.repeat(steps, step_m),
+            "component": component,
             "value": np.concatenate([b.ravel() for b in value_blocks] or [[]]),
-            "target": np.concatenate([np.tile(tg, k) for tg, k in zip(targets, n_logged)] or [[]]),
+            "target": targets[np.repeat(np.repeat(ds_of, n_logged), step_m), component - 1],
         }
     )
 
@@ -126,11 +138,16 @@ def tabulate_shard(path, datasets: dict[str, Dataset], exact: set[str]) -> dict[
         with np.errstate(divide="ignore", invalid="ignore"):
             k_pred = theory.predicted_transition(int(depth[i]), lam, sigma, float(eta[i]), float(delta[i]))
             k_meas = k_cross[k_at[i] : k_at[i + 1]]
-            parts.append((np.full(m, ids[i], object), np.arange(1, m + 1), sigma, lam, k_meas, k_pred,
-                          np.abs(k_meas.astype(float) - k_pred) / k_pred))  # fmt: skip
-    columns = ("run_id", "component", "sigma", "lambda", "k_measured", "k_predicted", "rel_error")
-    transitions = pd.DataFrame({c: np.concatenate([p[j] for p in parts]) for j, c in enumerate(columns)})
-    transitions = transitions[(transitions["k_measured"] >= 0) & (transitions["sigma"] > 0)]
+            parts.append(
+                (np.arange(1, m + 1), sigma, lam, k_meas, k_pred, np.abs(k_meas.astype(float) - k_pred) / k_pred)
+            )
+    columns = ("component", "sigma", "lambda", "k_measured", "k_predicted", "rel_error")
+    cols = {c: np.concatenate([p[j] for p in parts]) for j, c in enumerate(columns)}
+    keep = (cols["k_measured"] >= 0) & (cols["sigma"] > 0)
+    transitions = pd.DataFrame(
+        {"run_id": _strings(t.column("run_id"), np.repeat(np.arange(n), m_of)[keep])}
+        | {c: v[keep] for c, v in cols.items()}
+    )
 
     # the per-mode check, run by run (aligned full-matrix runs on exactly commuting datasets)
     method, init = t.column("method").to_pylist(), t.column("init").to_pylist()
@@ -144,7 +161,7 @@ def tabulate_shard(path, datasets: dict[str, Dataset], exact: set[str]) -> dict[
     return {
         "runs": _runs_frame(t, loss, loss_at),
         "components": components.astype({"step": np.int64, "component": np.int64}),
-        "transitions": transitions.reset_index(drop=True)[TRANSITION_COLUMNS],
+        "transitions": transitions[TRANSITION_COLUMNS],
         "permode": pd.DataFrame(permode, columns=PERMODE_COLUMNS),
     }
 
