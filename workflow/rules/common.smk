@@ -28,8 +28,8 @@ from implicitreg.io import files as fileio
 # One BLAS thread per job: results do not depend on the core count.
 for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ[_var] = "1"
-# Arrow's system allocator, not its default (mimalloc), which commits a job's first large buffers slowly (a tenth of
-# a second per 30 MB, benchmarks/README.md); the allocator changes no byte written.
+# Arrow's system allocator, not its default (mimalloc), which commits a job's first large buffers slowly (0.08 s per
+# 32 MB, benchmarks/README.md); the allocator changes no byte written.
 os.environ.setdefault("ARROW_DEFAULT_MEMORY_POOL", "system")
 # Snakemake's own process ends as each job's does (io/job.py): no final collection of what is still alive at exit.
 atexit.register(gc.freeze)
