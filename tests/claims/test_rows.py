@@ -4,7 +4,7 @@ import math
 
 import pytest
 
-from implicitreg.claims.rows import above, at_most, equals, holds, within
+from implicitreg.claims.rows import above, at_most, counted, equals, holds, proportion, within
 
 
 @pytest.mark.parametrize(
@@ -24,3 +24,12 @@ def test_criterion_texts():
     assert above(0).text == "measured > 0"
     with pytest.raises(ValueError, match="not a criterion"):
         holds("measured is small", 0.0)
+
+
+def test_proportion_gives_k_of_n_with_the_exact_interval():
+    # Clopper-Pearson closed forms: for k = n the lower bound is (alpha/2)^(1/n), for k = 0 the upper 1-(alpha/2)^(1/n)
+    assert proportion(109, 109) == f"109 of 109 (95% CI [{0.025 ** (1 / 109):.3g}, 1])"
+    assert proportion(0, 5) == f"0 of 5 (95% CI [0, {1 - 0.025 ** (1 / 5):.3g}])"
+    assert proportion(0, 0) == "0 of 0 (nothing counted)"
+    value, text = counted([True, False, True, True])
+    assert value == 0.75 and text.startswith("3 of 4 (95% CI [")

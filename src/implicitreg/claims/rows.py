@@ -81,6 +81,25 @@ def fraction(ok) -> float:
     return float(np.mean(ok)) if len(ok) else np.nan
 
 
+def proportion(k: int, n: int) -> str:
+    """``k of n`` with its exact (Clopper-Pearson) 95% interval (THEORY.md section 10):
+    ``scipy.stats.binomtest(k, n).proportion_ci(0.95, method="exact")``. Every claim measured as a fraction
+    states its evidence this way."""
+    k, n = int(k), int(n)
+    if n == 0:
+        return "0 of 0 (nothing counted)"
+    from scipy.stats import binomtest  # loads in half a second: not when the workflow only builds its DAG
+
+    ci = binomtest(k, n).proportion_ci(0.95, method="exact")
+    return f"{k} of {n} (95% CI [{ci.low:.3g}, {ci.high:.3g}])"
+
+
+def counted(ok) -> tuple[float, str]:
+    """The fraction of the booleans ``ok`` that hold (NaN for none) and its ``proportion`` text."""
+    ok = np.asarray(ok, dtype=bool)
+    return fraction(ok), proportion(ok.sum(), ok.size)
+
+
 def with_runs(df: pd.DataFrame, runs: pd.DataFrame) -> pd.DataFrame:
     """``df`` joined with the run table on ``run_id``."""
     return df.merge(runs, on="run_id", how="inner")
