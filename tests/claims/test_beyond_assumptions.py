@@ -11,6 +11,7 @@ CLAIMS = {
     "phase_left_path_deviation": 1e-3,
     "rotation_epsilon_max": 0.3,
     "rotation_transition_rel_shift": 0.05,
+    "rotation_transition_abs_shift": 1,
     "rotation_slope_tolerance": 0.2,
     "generalization_rel_gap": 0.05,
 }
@@ -46,7 +47,7 @@ def phase_cells():
 def test_claim_phase_counts_cells_below_the_network_bound_or_beyond_one():
     cells = phase_cells()
     m = step_size.claim_phase({"phase": cells}, config())
-    assert m.measured == 1.0 and passed(m) and "5 cells" in m.metric  # the coloured 0.7 cell is left to 9b
+    assert m.measured == 1.0 and passed(m) and "5 of 5 (95% CI [" in m.metric  # the coloured 0.7 cell is left to 9b
     cells.loc[1, "aligned_deviation"] = 1e-6  # a white cell below its bound leaves the aligned path
     cells.loc[5, "agrees"] = False
     m = step_size.claim_phase({"phase": cells}, config())
@@ -87,7 +88,7 @@ def test_claim_random_order():
     assert m.measured == 0.5 and not passed(m)
 
 
-def rotation_tables(shift_at_03=0.0, shift_at_07=0.1, exponent=1.0):
+def rotation_tables(shift_at_03=0.0, shift_at_07=0.1, exponent=1.0, base=(100.0, 200.0)):
     eps = [0.0, 0.01, 0.1, 0.3, 0.7]
     commutator = [0.0, 0.003, 0.03, 0.09, 0.2]
     rot = pd.DataFrame(
@@ -99,7 +100,7 @@ def rotation_tables(shift_at_03=0.0, shift_at_07=0.1, exponent=1.0):
             "deviation": [1e-15, *(np.array(commutator[1:]) ** exponent)],
         }
     )
-    base = np.array([100.0, 200.0])
+    base = np.array(base)
     shift = {0.3: shift_at_03, 0.7: shift_at_07}
     trans = pd.concat(
         [
@@ -122,6 +123,18 @@ def test_claim_rotation_and_its_boundary():
     assert not passed(rotation.claim_rotation(rotation_tables(exponent=2.0), config()))  # quadratic growth
     never = rotation.claim_rotation_boundary(rotation_tables(shift_at_07=0.0), config())
     assert never.measured == 0.7 and passed(never) and "never fails" in never.metric
+
+
+def test_a_transition_moved_only_by_more_than_five_percent_and_more_than_one_iteration():
+    # transitions at 8 iterations: a 12.5% move is 1 iteration, below the resolution; 25% at 0.7 is 2 iterations
+    short = rotation_tables(shift_at_03=0.125, shift_at_07=0.25, base=(8.0, 8.0))
+    m = rotation.claim_rotation(short, config())
+    assert m.measured == 1.0 and passed(m) and "4 of 4 (95% CI [" in m.metric
+    assert "max shift 0.125 relative, 1 iterations" in m.metric
+    b = rotation.claim_rotation_boundary(short, config())
+    assert b.measured == 0.7 and "shift 0.25 (2 iterations)" in b.metric
+    far = rotation_tables(shift_at_03=0.04, base=(100.0, 200.0))  # 4 and 8 iterations, but within 5%
+    assert rotation.claim_rotation(far, config()).measured == 1.0
 
 
 def t3(two_layer, rrr, linear):

@@ -28,6 +28,7 @@ def runs_table(rows):
 
 
 def transitions_table(run_id, ks, k_pred=None, sigma=(2.0, 1.0, 0.5), lam=1.0):
+    lam = lam if np.isscalar(lam) else list(lam)[: len(ks)]
     k_pred = np.asarray(ks, float) if k_pred is None else np.asarray(k_pred, float)
     rel_error = np.abs(np.array(ks) - k_pred) / k_pred
     return pd.DataFrame({"run_id": run_id, "component": [1, 2, 3][: len(ks)], "sigma": sigma[: len(ks)],
@@ -53,28 +54,36 @@ def test_permode_claim_fails_above_tolerance_and_counts_stable_runs_only():
     assert not passed(bad) and bad.measured == 3e-9
 
 
-def test_order_claim_counts_separated_runs_and_the_boundary_explains_the_rest():
+def test_order_claim_counts_the_vanishing_start_and_the_boundary_orders_by_the_corrected_crossing():
+    # eta 0.1: a, b at delta 10 (every start below 1e-4 of its target: the premise of claim 2); f at delta 3 with
+    # lam = (0.01, 1, 0.5): starts up to 0.05 of the targets and k^c = (22.8, 15.5, 30.2), so component 2 first;
+    # g at delta 3 out of the k^c order; h at delta 1: the start of component 3 is 0.74 of its target (not in 2b)
     runs = runs_table([two_layer("a"), two_layer("b"), two_layer("c", eta=0.3), two_layer("r", dataset="rot"),
-                       two_layer("s"), two_layer("u")])  # fmt: skip
+                       two_layer("f", delta=3), two_layer("g", delta=3), two_layer("h", delta=1)])  # fmt: skip
     t = pd.concat(
         [
             transitions_table("a", [10, 20, 40]),
             transitions_table("b", [10, 50, 40], k_pred=[10, 20, 40]),
             transitions_table("c", [10, 50, 40]),
             transitions_table("r", [10, 50, 40]),
-            transitions_table("s", [10, 30, 29], k_pred=[10, 30, 30.5]),  # within one iteration: 2b
-            transitions_table("u", [20, 10, 40], k_pred=[20, 10, 40]),
+            transitions_table("f", [30, 20, 60], k_pred=[30, 20, 60], lam=[0.01, 1.0, 0.5]),
+            transitions_table("g", [10, 50, 40], k_pred=[10, 20, 40]),
+            transitions_table("h", [20, 10, 40], k_pred=[10, 20, 40]),
         ]
-    )  # predicted inverted: 2b
+    )
     tables = {"runs": runs, "transitions": t}
-    # c: eta sigma_1 = 0.6 > 1/2 and r: a rotated dataset are outside the premise
+    # c: eta sigma_1 = 0.6 > 1/2 and r: a rotated dataset are outside both premises; f, g, h start too high for 2
     order = sequential.claim_order(tables, config())
-    assert order.measured == 0.5 and not passed(order) and "(1 of 2;" in order.metric
-    boundary = sequential.claim_order_boundary(tables, config())
-    assert boundary.measured == 2 / 3 and not passed(boundary)  # b is out of order with separated predictions
-    tables = {"runs": runs[runs["run_id"] != "b"], "transitions": t[t["run_id"] != "b"]}
+    assert order.measured == 0.5 and not passed(order) and "1 of 2 (95% CI [" in order.metric
+    assert "out of order: b" in order.metric
+    boundary = sequential.claim_order_boundary(tables, config())  # a, b, f, g counted: b and g not in k^c order
+    assert boundary.measured == 0.5 and not passed(boundary) and "2 of 4 (95% CI [" in boundary.metric
+    keep = ~runs["run_id"].isin(["b", "g"])
+    tables = {"runs": runs[keep], "transitions": t[t["run_id"].isin(runs.loc[keep, "run_id"])]}
     assert passed(sequential.claim_order(tables, config()))
-    assert passed(sequential.claim_order_boundary(tables, config()))
+    boundary = sequential.claim_order_boundary(tables, config())
+    assert passed(boundary) and "2 of 2" in boundary.metric
+    assert "1 of them out of sigma order, 1 of these explained by k^c: f;" in boundary.metric
 
 
 def test_transition_error_claim_uses_the_median_within_the_step_size_and_start_range():

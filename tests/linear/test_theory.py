@@ -90,3 +90,20 @@ def test_deep_escape_time_is_the_flow_blowup(depth):
     pred = theory.predicted_transition(depth, LAM, SIGMA, eta, delta)
     assert np.all(np.abs(k - pred) / pred < 0.2), (k, pred)
     assert np.all(np.diff(k[np.argsort(-SIGMA)]) > 0)
+
+
+@pytest.mark.parametrize("eta", [0.005, 0.01, 0.025])
+@pytest.mark.parametrize("delta", [1.0, 2.0, 3.0, 6.0])
+def test_start_corrected_crossing_within_one_iteration_at_finite_initialization(eta, delta):
+    """THEORY.md section 4 (claim 2b): k_i^c places the discrete half-crossing within one iteration even where the
+    start is a sizeable fraction of the target (the start-neglecting k_i is off by up to 200 iterations here);
+    it is undefined (NaN) where the start is at least half the target."""
+    w = theory.per_mode(LAM, SIGMA, eta, np.exp(-delta), 2, 60000)
+    k = first_crossing(w, SIGMA / LAM)
+    kc = theory.start_corrected_crossing(LAM, SIGMA, eta, delta)
+    below_half = np.exp(-delta) * LAM / SIGMA < 0.5
+    assert np.array_equal(np.isnan(kc), ~below_half)
+    assert np.all(np.abs(k[below_half] - kc[below_half]) <= 1.0), (k, kc)
+    np.testing.assert_allclose(
+        kc * np.log1p(eta * SIGMA) / SIGMA, theory.two_layer_flow_transition(LAM, SIGMA, delta), rtol=1e-12
+    )

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from implicitreg.claims.rows import Measurement, equals, fraction, of_experiment
+from implicitreg.claims.rows import Measurement, counted, equals, of_experiment
 from implicitreg.data.trajectory import crossing_step
 
 
@@ -27,10 +27,11 @@ def claim_stages(tables: dict, config: dict) -> Measurement:
     runs = _runs(tables, config)
     small = runs[runs["small"]]
     bad = small.loc[~small["one_per_stage"].astype(bool), "run_id"].tolist()
-    metric = (f"fraction of {len(small)} runs with alpha <= {config['claims']['dmf_small_init']:g} s_R (of "
-              f"{len(runs)}) with exactly R stages, stage r bringing singular value r"
+    measured, text = counted(small["one_per_stage"].astype(bool))
+    metric = (f"runs with exactly R stages, stage r bringing singular value r: {text} of the runs with alpha <= "
+              f"{config['claims']['dmf_small_init']:g} s_R ({len(runs)} runs in all)"
               + (f"; failing: {', '.join(bad)}" if bad else ""))  # fmt: skip
-    return Measurement(fraction(small["one_per_stage"].astype(bool)), metric, equals(1))
+    return Measurement(measured, metric, equals(1))
 
 
 def half_crossings_in_order(trajectory: pd.DataFrame, targets) -> bool:
@@ -48,9 +49,10 @@ def claim_stages_boundary(tables: dict, config: dict) -> Measurement:
     s = config["dmf_experiments"][config["analyses"]["dmf"]["experiment"]]["singular_values"]
     ok = [half_crossings_in_order(traj[traj["run_id"] == r.run_id], s[: r.rank]) for r in runs.itertuples()]
     merged = ", ".join(runs.loc[~runs["small"] & ~runs["one_per_stage"].astype(bool), "run_id"]) or "none"
-    metric = (f"fraction of {len(runs)} runs whose singular values cross half their targets in order "
-              f"({sum(ok)} of {len(runs)}); outside the premise with merged stages: {merged}")  # fmt: skip
-    return Measurement(fraction(ok), metric, equals(1))
+    measured, text = counted(ok)
+    metric = (f"runs whose singular values cross half their targets in order: {text}; outside the premise with "
+              f"merged stages: {merged}")  # fmt: skip
+    return Measurement(measured, metric, equals(1))
 
 
 def claim_curvature(tables: dict, config: dict) -> Measurement:
@@ -71,9 +73,10 @@ def claim_curvature(tables: dict, config: dict) -> Measurement:
     grad_ratio = runs.set_index("run_id")["final_grad_norm"] / start.reindex(runs["run_id"]).to_numpy()
     statuses = ", ".join(f"{k} {v}" for k, v in runs["status"].value_counts().sort_index().items())
     unresolved = int((curv["kind"] == "saddle_plateau").sum()) - len(sad)
-    metric = (f"fraction of {len(runs)} runs: {int((sad['lambda_min'] < 0).sum())} of {len(sad)} resolved plateaus "
+    measured, text = counted(ok)
+    metric = (f"runs with both: {text}; {int((sad['lambda_min'] < 0).sum())} of {len(sad)} resolved plateaus "
               f"before the last with lambda_min < 0 ({unresolved} below the resolution "
               f"{c['dmf_curvature_resolution']:g} lambda_max, not asserted); end point -lambda_min / lambda_max max "
               f"{end_ratio.max():.3g} against {c['dmf_end_curvature']:g}; end gradient norm / start "
               f"{grad_ratio.min():.2g} to {grad_ratio.max():.2g}; runs {statuses}")  # fmt: skip
-    return Measurement(fraction(ok), metric, equals(1))
+    return Measurement(measured, metric, equals(1))

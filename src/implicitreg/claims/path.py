@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from implicitreg.claims.rows import Measurement, at_most, equals, g, within
+from implicitreg.claims.rows import Measurement, at_most, counted, equals, g, within
 from implicitreg.data.spectra import orders_agree
 
 
@@ -66,10 +66,11 @@ def claim_rrr_mismatch(tables: dict, config: dict) -> Measurement:
     t = t2[t2["dataset"].isin(mismatch)]
     ok = plateau_verdicts(t, tol)
     differ = t[~t["top_sigma_equals_rrr"].astype(bool)]
+    measured, text = counted(ok)
     metric = (
-        f"fraction of {len(t)} plateaus ({', '.join(mismatch)}) within {tol:g} of P_j and nearer it than W_j, with "
-        f"the path never within {tol:g} of a differing W_j (max plateau distance to P_j "
+        f"plateaus ({', '.join(mismatch)}) within {tol:g} of P_j and nearer it than W_j, with the path never within "
+        f"{tol:g} of a differing W_j: {text} (max plateau distance to P_j "
         f"{t['plateau_to_top_sigma'].max():.3g}; min path distance to the {len(differ)} differing W_j "
         f"{differ['rrr_min_distance'].min():.3g})"
     )
-    return Measurement(ok.mean() if len(t) else np.nan, metric, equals(1))
+    return Measurement(measured, metric, equals(1))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from implicitreg.claims.rows import Measurement, equals, fraction
+from implicitreg.claims.rows import Measurement, counted, equals
 from implicitreg.linear.stability import STABLE_BOUND
 
 
@@ -23,10 +23,11 @@ def claim_phase(tables: dict, config: dict) -> Measurement:
     ok = np.concatenate([ok_below.to_numpy(bool), beyond["agrees"].to_numpy(bool)])
     bad = [*below[~ok_below].itertuples(), *beyond[~beyond["agrees"]].itertuples()]
     cells = "; ".join(f"{r.dataset} eta_sigma1={r.eta_sigma1:.3g} delta={r.delta:g}: {r.observed}" for r in bad)
-    metric = (f"fraction of {len(ok)} cells ({len(below)} below the whole-network bound, {len(beyond)} at eta sigma_1 "
-              f">= {STABLE_BOUND:g}) in the predicted regime (below the bound also with deviation from the aligned "
-              f"path <= {tol:g}); disagreeing: {cells or 'none'}")  # fmt: skip
-    return Measurement(fraction(ok), metric, equals(1))
+    measured, text = counted(ok)
+    metric = (f"cells in the predicted regime (below the bound also with deviation from the aligned path <= {tol:g}): "
+              f"{text}; {len(below)} below the whole-network bound, {len(beyond)} at eta sigma_1 >= "
+              f"{STABLE_BOUND:g}; disagreeing: {cells or 'none'}")  # fmt: skip
+    return Measurement(measured, metric, equals(1))
 
 
 def claim_phase_boundary(tables: dict, config: dict) -> Measurement:
@@ -37,7 +38,8 @@ def claim_phase_boundary(tables: dict, config: dict) -> Measurement:
     leaves = between["aligned_deviation"] > left
     outcomes = ", ".join(f"{k} {v}" for k, v in between.loc[leaves, "observed"].value_counts().sort_index().items())
     bounds = ", ".join(f"{b:.3g}" for b in sorted(between["network_bound"].unique()))
-    metric = (f"fraction of {len(between)} cells with bound ({bounds}) <= eta sigma_1 < {STABLE_BOUND:g} whose "
-              f"deviation from the aligned path exceeds {left:g} (min {between['aligned_deviation'].min():.3g}); "
-              f"then: {outcomes or 'none'}")  # fmt: skip
-    return Measurement(fraction(leaves), metric, equals(1))
+    measured, text = counted(leaves)
+    metric = (f"cells with bound ({bounds}) <= eta sigma_1 < {STABLE_BOUND:g} whose deviation from the aligned path "
+              f"exceeds {left:g}: {text} (min deviation {between['aligned_deviation'].min():.3g}); then: "
+              f"{outcomes or 'none'}")  # fmt: skip
+    return Measurement(measured, metric, equals(1))

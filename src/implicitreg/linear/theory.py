@@ -80,6 +80,18 @@ def predicted_transition(depth: int, lam, sigma, eta: float, delta: float) -> np
     return np.exp(delta * (1.0 - 2.0 / depth)) / ((depth - 2) * sigma * eta)
 
 
+def start_corrected_crossing(lam, sigma, eta: float, delta: float) -> np.ndarray:
+    """Start-corrected two-layer half-crossing with the discrete rate (section 4, claim 2b):
+    ``k_i^c = (delta + ln(sigma_i/lam_i - e^{-delta})) / (2 ln(1 + eta sigma_i))``.
+
+    Defined where the start is below half the target (``e^{-delta} < sigma_i / (2 lam_i)``); NaN elsewhere.
+    """
+    lam, sigma = np.asarray(lam, float), np.asarray(sigma, float)
+    below_half = np.exp(-delta) < sigma / (2.0 * lam)
+    gap = np.where(below_half, sigma / lam - np.exp(-delta), np.nan)
+    return (delta + np.log(gap)) / (2.0 * np.log1p(eta * sigma))
+
+
 def two_layer_flow_transition(lam, sigma, delta: float) -> np.ndarray:
     """Two-layer flow transition time ``t_i = (delta + ln(sigma_i/lam_i - e^{-delta})) / (2 sigma_i)``."""
     lam, sigma = np.asarray(lam, float), np.asarray(sigma, float)
