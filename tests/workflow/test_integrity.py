@@ -14,7 +14,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import ROOT, needs_unshare, python, run_snakemake, tree_hashes
+from helpers import ROOT, needs_unshare, python, run_snakemake, tree_hashes
 
 from implicitreg.io import files as fileio
 from implicitreg.io import store

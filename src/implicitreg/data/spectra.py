@@ -28,11 +28,19 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from implicitreg.io.dispatch import choose
+
 
 def haar_orthogonal(n: int, rng: np.random.Generator) -> np.ndarray:
     """A Haar-distributed ``n x n`` orthogonal matrix (QR of a Gaussian, signs fixed)."""
     q, r = np.linalg.qr(rng.standard_normal((n, n)))
     return q * np.sign(np.diag(r))
+
+
+BASES = {  # config key datasets.*.basis: the shared basis U (d x d) and V (p x p)
+    "identity": lambda n, rng: np.eye(n),
+    "random": haar_orthogonal,
+}
 
 
 def rect_diag(values, d: int, p: int) -> np.ndarray:
@@ -127,10 +135,7 @@ def make_dataset(spec: dict, rng: np.random.Generator, rotation_rng: np.random.G
     """
     d, p = spec["d"], spec["p"]
     lam, sigma = np.asarray(spec["lam"], float), np.asarray(spec["sigma"], float)
-    if spec["basis"] == "identity":
-        U, V = np.eye(d), np.eye(p)
-    else:
-        U, V = haar_orthogonal(d, rng), haar_orthogonal(p, rng)
+    U, V = (choose(BASES, "basis", spec["basis"])(n, rng) for n in (d, p))
     kind = spec["kind"]
     if kind == "population":
         Sx, Sxy = covariances(U, V, lam, sigma)
