@@ -160,3 +160,16 @@ def test_deleted_outputs_of_the_last_manifest_of_the_same_config(written):
     Path("results/runs/r.npz").unlink()
     assert provenance.deleted_outputs(config) == ["results/runs/r.npz"]
     assert provenance.deleted_outputs({"seed": 8}) == []  # another config: its DAG may not make that file
+
+
+def test_output_records_keep_the_outputs_under_results_and_figures(tmp_path):
+    code = str(tmp_path / "src/m.py")  # a project file: recorded relative to the root
+    jobs = [
+        ("table", {}, {"seed": 7}, ["results/tables/a.csv", "logs/a.log"], ["results/runs/r.npz", code]),
+        ("figure", {"fig": "F1"}, {}, ["figures/F1_x.png"], ["results/tables/a.csv"]),
+    ]
+    records = provenance.output_records(jobs, tmp_path)
+    assert list(records) == ["figures/F1_x.png", "results/tables/a.csv"]
+    assert records["results/tables/a.csv"] == {
+        "rule": "table", "wildcards": {}, "params": {"seed": 7}, "inputs": ["results/runs/r.npz", "src/m.py"]
+    }  # fmt: skip
