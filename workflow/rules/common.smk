@@ -89,6 +89,11 @@ def experiment_of(name, key="experiment"):
     return analysis(name)[key]
 
 
+def analysis_run_tables(name, *tables):
+    """An input function: run tables ``tables`` of the experiment analysis ``name`` reads, by table name."""
+    return lambda wc: {t: experiment_table(t, experiment_of(name)) for t in tables}
+
+
 def run_files(experiment):
     """The run-store shards of an experiment, in shard order."""
     return [

@@ -126,10 +126,7 @@ rule tabulate_rrr:
 rule tabulate_t1:
     """T1: transition-iteration relative error (median, max) per setting."""
     input:
-        runs=lambda wc: experiment_table("runs", experiment_of("transitions")),
-        transitions=lambda wc: experiment_table(
-            "transitions", experiment_of("transitions")
-        ),
+        unpack(analysis_run_tables("transitions", "runs", "transitions")),
         code=code_for("tabulate_t1.py"),
     output:
         T1=table("T1"),
@@ -149,8 +146,7 @@ rule tabulate_t1:
 rule tabulate_staircase_distance:
     """F4: distance of each rescaled two-layer trajectory to the staircase limit."""
     input:
-        runs=lambda wc: experiment_table("runs", experiment_of("vanishing")),
-        components=lambda wc: experiment_table("components", experiment_of("vanishing")),
+        unpack(analysis_run_tables("vanishing", "runs", "components")),
         datasets=lambda wc: dataset_files(experiment_of("vanishing")),
         code=code_for("tabulate_staircase_distance.py"),
     output:
@@ -196,9 +192,7 @@ rule tabulate_rrr_distances:
 rule tabulate_phase:
     """F6: each run's regime classified from its trajectory, against THEORY.md section 5."""
     input:
-        runs=lambda wc: experiment_table("runs", experiment_of("phase")),
-        components=lambda wc: experiment_table("components", experiment_of("phase")),
-        permode=lambda wc: experiment_table("permode", experiment_of("phase")),
+        unpack(analysis_run_tables("phase", "runs", "components", "permode")),
         code=code_for("tabulate_phase.py"),
     output:
         phase=table("phase"),
@@ -268,9 +262,7 @@ rule tabulate_test_risk:
 rule tabulate_depth:
     """F9: measured transitions against the section 4 laws and the exact flow half-crossing."""
     input:
-        runs=lambda wc: experiment_table("runs", experiment_of("depth")),
-        components=lambda wc: experiment_table("components", experiment_of("depth")),
-        transitions=lambda wc: experiment_table("transitions", experiment_of("depth")),
+        unpack(analysis_run_tables("depth", "runs", "components", "transitions")),
         code=code_for("tabulate_depth.py"),
     output:
         depth_transitions=table("depth_transitions"),
