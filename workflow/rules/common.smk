@@ -41,10 +41,8 @@ DMF_SHARDS = {
     name: shards.split(runs, config["dmf_shard_size"])
     for name, runs in DMF_RUNS.items()
 }
-SHARDS_OF_RULE = {
-    "simulate_gd": SHARDS,
-    "simulate_dmf": DMF_SHARDS,
-}  # the rules whose jobs are shards
+# The rules whose jobs are shards, and their shards.
+SHARDS_OF_RULE = {"simulate_gd": SHARDS, "simulate_dmf": DMF_SHARDS}
 TABLES = contract.active_tables(ANALYSES)  # names of the tables this config makes
 FIGURES = contract.active_figures(ANALYSES)
 CLAIMS_CONFIG = {
