@@ -31,6 +31,7 @@ def enums(node, key):
         ("log", experiment.LOGGED),
         ("log", run_tables.COMPONENTS_OF),
         ("basis", spectra.BASES),
+        ("kind", spectra.KINDS),
         ("dmf_size", grid.SIZES),
     ],
 )
