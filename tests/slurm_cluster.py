@@ -39,7 +39,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import yaml
-from conftest import ROOT, TINY, run_snakemake
+from helpers import ROOT, TINY, run_snakemake
 from processes import run
 
 from implicitreg.io import contract

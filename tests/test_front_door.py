@@ -4,7 +4,7 @@ import re
 
 import pytest
 import yaml
-from conftest import ROOT
+from helpers import ROOT
 
 from implicitreg.figures import gallery
 

@@ -2,8 +2,9 @@
 
 import ast
 
-import yaml
-from conftest import ROOT
+from helpers import ROOT
+
+from implicitreg.config import check
 
 PACKAGE = ROOT / "src" / "implicitreg"
 # The data flow, upstream first. A module may import from its own subpackage and from any earlier layer.
@@ -50,7 +51,7 @@ def walk(node, key=""):
 
 
 def test_schema_is_strict_and_described_at_every_level():
-    schema = yaml.safe_load((ROOT / "workflow/schemas/config.schema.yaml").read_text())
+    schema = check.load_schema()
     objects = list(walk(schema))
     assert len(objects) > 10
     for key, node in objects:

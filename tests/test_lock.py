@@ -9,7 +9,7 @@ import re
 import tomllib
 from importlib import metadata
 
-from conftest import ROOT
+from helpers import ROOT
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 from packaging.version import Version

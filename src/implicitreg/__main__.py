@@ -23,14 +23,15 @@ import argparse
 import sys
 from pathlib import Path
 
-from implicitreg.io import contract, provenance
+from implicitreg.io import contract, provenance, reference
 
 
 def verify(args) -> int:
     manifest = Path(args.workdir) / args.manifest
+    args.reference = args.reference or str(Path(args.root) / provenance.REFERENCE)
     try:
         head, rows = provenance.read_manifest(manifest)
-        problems = provenance.verify(args.manifest, args.workdir)
+        problems = provenance.verify(args.manifest, args.workdir, args.root)
     except (OSError, ValueError) as err:
         print(f"verify: cannot read the manifest: {err}", file=sys.stderr)
         return 2
@@ -43,13 +44,13 @@ def verify(args) -> int:
         if problems:
             print(f"verify: {args.reference} not written: this run does not match its own manifest", file=sys.stderr)
             return 1
-        n = provenance.write_reference(manifest, args.reference)
+        n = reference.write_reference(manifest, args.reference)
         print(f"verify: wrote {args.reference} ({n} outputs)", file=sys.stderr)
         return 0
     if not Path(args.reference).is_file():
         print(f"verify: no reference manifest at {args.reference}: not compared", file=sys.stderr)
         return 1 if problems else 0
-    differences, summary = provenance.compare_reference(manifest, args.reference)
+    differences, summary = reference.compare_reference(manifest, args.reference)
     for line in differences:
         print(line)
     print(f"verify: {summary}", file=sys.stderr)
@@ -121,8 +122,10 @@ def main(argv=None) -> int:
     v = sub.add_parser("verify", help="re-hash the outputs against the manifest; exit 1 on any difference")
     v.add_argument("--manifest", default=provenance.MANIFEST, help="manifest path, relative to --workdir")
     v.add_argument("--workdir", default=".", help="the directory the pipeline ran in")
-    v.add_argument("--reference", default=str(provenance.ROOT / provenance.REFERENCE),
-                   help="the reference manifest (default: the committed one of this checkout)")  # fmt: skip
+    v.add_argument("--root", default=".", help="the project checkout that made the run (its sources are checked)")
+    v.add_argument(
+        "--reference", help=f"the reference manifest (default: the committed one, --root/{provenance.REFERENCE})"
+    )
     v.add_argument("--write-reference", action="store_true", help="write --reference from this run (which must verify)")
     v.set_defaults(run=verify)
     e = sub.add_parser("explain", help="print one output's lineage: rules, params, seeds, inputs, code, packages")

@@ -1,7 +1,7 @@
 """The claims registry: one entry per claim, tables from the contract, active claims follow the analyses."""
 
 import yaml
-from conftest import ROOT
+from helpers import ROOT
 
 from implicitreg.claims.registry import CLAIMS, active, tables_read
 from implicitreg.config.check import validate

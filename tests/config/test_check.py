@@ -5,13 +5,14 @@ from pathlib import Path
 import jsonschema
 import pytest
 import yaml
-from conftest import mutated
+from helpers import mutated
 from snakemake.utils import update_config
 
+from implicitreg.config import check
 from implicitreg.config.check import ConfigError, validate
 
 ROOT = Path(__file__).resolve().parents[2]
-SCHEMA = yaml.safe_load((ROOT / "workflow/schemas/config.schema.yaml").read_text())
+SCHEMA = check.load_schema()
 CONFIG = yaml.safe_load((ROOT / "config.yaml").read_text())
 
 

@@ -7,10 +7,11 @@ import jsonschema
 import pytest
 import yaml
 
+from implicitreg.config import check
 from implicitreg.config.check import ConfigError, validate
 
 ROOT = Path(__file__).resolve().parents[2]
-SCHEMA = yaml.safe_load((ROOT / "workflow/schemas/config.schema.yaml").read_text())
+SCHEMA = check.load_schema()
 CONFIG = yaml.safe_load((ROOT / "config.yaml").read_text())
 
 

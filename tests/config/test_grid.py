@@ -2,6 +2,7 @@
 
 import numpy as np
 
+from implicitreg.config import grid
 from implicitreg.config.grid import expand_runs
 from implicitreg.data import seeds, spectra
 from implicitreg.linear.experiment import simulate_runs
@@ -25,3 +26,22 @@ def test_n_log_override_logs_every_iteration():
     np.testing.assert_array_equal(out["steps"], np.arange(out["n_steps"].item() + 1))
     coarse = simulate_runs(expand_runs("e", exp, {"a": SPEC}), {"a": data}, exp | {"n_log": 5}, 0, n_log=5)
     assert next(iter(coarse.values()))["steps"].size < out["steps"].size
+
+
+def test_experiment_runs_of_a_config():
+    exp = {"datasets": ["a"], "depth": [1, 2], "eta": [0.1], "delta": [4], "max_steps": 10, "init": "aligned",
+           "seeds": [0, 1], "method": "full", "log": "W", "tol": 1e-10}  # fmt: skip
+    config = {"datasets": {"a": SPEC}, "experiments": {"first": exp, "second": exp | {"depth": [2]}}}
+    runs = grid.experiment_runs(config)
+    assert list(runs) == ["first", "second"] and [len(r) for r in runs.values()] == [4, 2]
+    assert runs["second"] == expand_runs("second", config["experiments"]["second"], {"a": SPEC})
+
+
+def test_dmf_experiment_runs_at_each_size():
+    exp = {"n": 10, "rank": [1], "observed": 1.0, "seeds": [0, 1],
+           "settings": [{"depth": 2, "alpha": [1e-3], "eta": 0.1, "max_steps": 100}]}  # fmt: skip
+    config = {"dmf_experiments": {"d": exp}, "dmf_size": "default", "dmf_large": {"n": 100, "seeds": [0]}}
+    (default,) = grid.dmf_experiment_runs(config).values()
+    (large,) = grid.dmf_experiment_runs(config | {"dmf_size": "large"}).values()
+    assert [(r.n, r.seed) for r in default] == [(10, 0), (10, 1)] and [(r.n, r.seed) for r in large] == [(100, 0)]
+    assert grid.dmf_experiment_runs({"dmf_size": "default"}) == {}

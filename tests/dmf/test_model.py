@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 import yaml
 
-from implicitreg.config import grid
+from implicitreg.config import check, grid
 from implicitreg.config.check import ConfigError, validate
 from implicitreg.dmf import experiment as dmfruns
 from implicitreg.dmf import model as dmf
@@ -17,7 +17,7 @@ from implicitreg.dmf import stages
 from implicitreg.tables import dmf_tables as dmftables
 
 ROOT = Path(__file__).resolve().parents[2]
-SCHEMA = yaml.safe_load((ROOT / "workflow/schemas/config.schema.yaml").read_text())
+SCHEMA = check.load_schema()
 
 RULE = {"lo": 0.1, "hi": 0.9}
 

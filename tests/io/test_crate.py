@@ -14,7 +14,7 @@ from importlib import resources
 
 import pytest
 import requests
-from conftest import ROOT
+from helpers import ROOT
 
 from implicitreg.io import crate, lineage, provenance
 

@@ -2,7 +2,7 @@
 
 import numpy as np
 import yaml
-from conftest import TINY
+from helpers import TINY
 
 from implicitreg.config.check import validate
 from implicitreg.config.grid import expand_runs

@@ -24,7 +24,10 @@ def preload():
     import implicitreg.claims.registry  # noqa: F401
     import implicitreg.config.check  # noqa: F401
     import implicitreg.config.loader  # noqa: F401
+    import implicitreg.io.closure  # noqa: F401
+    import implicitreg.io.locks  # noqa: F401
     import implicitreg.io.provenance  # noqa: F401
+    import implicitreg.io.session  # noqa: F401
 
     ExecutorPluginRegistry().plugins  # noqa: B018
     return snakemake.cli.main

@@ -17,7 +17,7 @@ from types import SimpleNamespace
 
 import pytest
 import yaml
-from conftest import ROOT, TINY, snakemake_args, tree_hashes
+from helpers import ROOT, TINY, snakemake_args, tree_hashes
 
 from implicitreg.config.check import ConfigError, validate
 

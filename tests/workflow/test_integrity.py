@@ -14,7 +14,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import ROOT, needs_unshare, python, run_snakemake, tree_hashes
+from helpers import ROOT, needs_unshare, python, run_snakemake, tree_hashes
 
 from implicitreg.io import files as fileio
 from implicitreg.io import store
@@ -110,8 +110,8 @@ def test_a_live_lock_from_another_pid_namespace_is_kept_and_blocks_a_run(damaged
     (state / "locks").mkdir(exist_ok=True)
     (state / "locks/0.output.lock").write_text("results/tables/claims.csv\n")
     owner = (
-        "import sys, time; from pathlib import Path; from implicitreg.io import provenance; "
-        "provenance.record_lock_owner(Path(sys.argv[1]), ['0.output.lock']); print('ready', flush=True); "
+        "import sys, time; from pathlib import Path; from implicitreg.io import locks; "
+        "locks.record_lock_owner(Path(sys.argv[1]), ['0.output.lock']); print('ready', flush=True); "
         "time.sleep(120)"
     )
     holder = python(owner, str(state), namespace=True)

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
-from conftest import mutated
+from helpers import mutated
 
 from implicitreg.config.check import ConfigError, validate
 

@@ -5,7 +5,7 @@ import sys
 
 import pytest
 import yaml
-from conftest import ROOT
+from helpers import ROOT
 
 from implicitreg.config.check import validate
 from implicitreg.config.grid import expand_runs

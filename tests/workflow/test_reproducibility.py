@@ -18,7 +18,7 @@ import time
 
 import pandas as pd
 import pytest
-from conftest import ROOT, TINY, run_snakemake, tree_hashes
+from helpers import ROOT, TINY, run_snakemake, tree_hashes
 
 from implicitreg.io import contract, provenance
 

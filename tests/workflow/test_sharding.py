@@ -4,7 +4,7 @@ byte as the shared run with one job per experiment, and the same runs in its sto
 import re
 
 import numpy as np
-from conftest import tree_hashes
+from helpers import tree_hashes
 
 from implicitreg.io import store
 

@@ -19,7 +19,7 @@ import sys
 
 import pytest
 import yaml
-from conftest import ROOT, TINY
+from helpers import ROOT, TINY
 from slurm_cluster import PROFILE, run_on_cluster
 
 

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
-from conftest import ROOT, TINY, run_snakemake
+from helpers import ROOT, TINY, run_snakemake
 
 from implicitreg.claims.registry import active
 from implicitreg.claims.rows import holds

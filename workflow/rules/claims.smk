@@ -1,6 +1,6 @@
 # claims.csv: every claim of the registry (src/implicitreg/claims/registry.py) whose analysis is configured,
 # measured from the tables it names; docs/CLAIMS.md shows the same rows for readers of the repository.
-from implicitreg.claims.registry import active, experiments_read, tables_read
+from implicitreg.claims.registry import active, tables_read
 
 
 localrules:

@@ -1,95 +1,55 @@
-# Config check, run grids, the active tables and figures, and the input functions every stage uses.
-import atexit
-import gc
+# The config check, run grids, the active tables and figures, and the input functions every stage uses. The logic
+# they call lives in the package (io.session, io.locks, io.closure, io.provenance, config.grid), with its tests.
 import os
-import sys
-import threading
 from pathlib import Path
 
 from snakemake.exceptions import WorkflowError
 
 from implicitreg.claims.registry import experiments_read
-from implicitreg.config import check
-from implicitreg.io import shards
-from implicitreg.config.grid import (
-    DMFRun,
-    RunSpec,
-    describe_dmf,
-    expand_dmf_runs,
-    expand_runs,
-    resolve,
-    spec_values,
-)
-from implicitreg.io.shards import shard_path
+from implicitreg.config import check, grid
+from implicitreg.config.grid import describe_dmf
 from implicitreg.data.spectra import describe as describe_dataset
-from implicitreg.io import contract, provenance
-from implicitreg.io import files as fileio
+from implicitreg.io import closure, contract, locks, provenance, session, shards
 
-# One BLAS thread per job: results do not depend on the core count.
-for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-    os.environ[_var] = "1"
-# Arrow's system allocator, not its default (mimalloc), which commits a job's first large buffers slowly (0.08 s per
-# 32 MB, benchmarks/README.md); the allocator changes no byte written.
-os.environ.setdefault("ARROW_DEFAULT_MEMORY_POOL", "system")
-# Snakemake's own process ends as each job's does (io/job.py): no final collection of what is still alive at exit.
-atexit.register(gc.freeze)
-
-
-def cancel_rate_limit_timers():
-    """Snakemake starts a one-second timer after each round of scheduling (its job rate limit,
-    --max-jobs-per-timespan) and its process waits for the last one before it exits, up to a second after the
-    last job started. When the workflow has ended they have nothing left to schedule: cancel them.
-    """
-    for thread in threading.enumerate():
-        if isinstance(thread, threading.Timer):
-            thread.cancel()
+session.configure_jobs()
 
 
 onsuccess:
-    cancel_rate_limit_timers()
+    session.cancel_rate_limit_timers()
 
 
 onerror:
-    cancel_rate_limit_timers()
+    session.cancel_rate_limit_timers()
 
 
 ENV = "../../environment.yml"  # every rule's software, for --software-deployment-method conda
 
 # Every violation, each naming its key, before any job; fills in the schema's defaults.
-check.validate(
-    config,
-    check.load_schema(Path(workflow.basedir) / "workflow/schemas/config.schema.yaml"),
-)
+check.validate(config)
 
-# Resume after a kill: locks whose recorded owner is provably dead (this host, boot and PID namespace, no
-# such process) are dropped; any other lock is kept and named, with `snakemake --unlock` (Snakemake then
-# refuses to run beside it). Cluster jobs re-read this file and leave the locks to the main process.
+# Resume after a kill: locks whose recorded owner is provably dead are dropped, any other is kept and named
+# (io/locks.py). Cluster jobs re-read this file and leave the locks to the main process.
 if workflow.is_main_process:
-    _removed, _kept = provenance.clear_stale_locks(Path(".snakemake"))
-    for _lock in _removed:
-        print(f"removed the stale lock {_lock} of a dead run", file=sys.stderr)
-    for _message in _kept:
-        print(_message, file=sys.stderr)
+    locks.clear_stale_locks_and_say(Path(".snakemake"))
 
 ANALYSES = config["analyses"]
 DATASETS = sorted(config["datasets"])
-RUNS = {
-    name: expand_runs(name, exp, config["datasets"])
-    for name, exp in config["experiments"].items()
-}
-DMF_RUNS = {
-    name: expand_dmf_runs(
-        name, resolve(exp, config["dmf_size"], config.get("dmf_large", {}))
-    )
-    for name, exp in config.get("dmf_experiments", {}).items()
-}
+RUNS = grid.experiment_runs(config)
+DMF_RUNS = grid.dmf_experiment_runs(config)
 SHARDS = {name: shards.split(runs, config["shard_size"]) for name, runs in RUNS.items()}
 DMF_SHARDS = {
     name: shards.split(runs, config["dmf_shard_size"])
     for name, runs in DMF_RUNS.items()
 }
+# The rules whose jobs are shards, and their shards.
+SHARDS_OF_RULE = {"simulate_gd": SHARDS, "simulate_dmf": DMF_SHARDS}
 TABLES = contract.active_tables(ANALYSES)  # names of the tables this config makes
 FIGURES = contract.active_figures(ANALYSES)
+CLAIMS_CONFIG = {
+    k: config[k]
+    for k in ("datasets", "dmf_experiments", "analyses", "claims")
+    if k in config
+}
 
 
 def experiment_table(name, experiment):
@@ -113,14 +73,29 @@ def table(name):
     return contract.path(name)
 
 
-def experiment_of(analysis, key="experiment"):
-    return ANALYSES[analysis][key]
+def analysis(name):
+    """The config of analysis ``name``; an error naming it when the config has none (its tables are not targets)."""
+    if name not in ANALYSES:
+        raise WorkflowError(
+            f"analyses.{name} is not in the config: its tables cannot be made"
+        )
+    return ANALYSES[name]
+
+
+def experiment_of(name, key="experiment"):
+    """The experiment analysis ``name`` reads (its ``key``)."""
+    return analysis(name)[key]
+
+
+def analysis_run_tables(name, *tables):
+    """An input function: run tables ``tables`` of the experiment analysis ``name`` reads, by table name."""
+    return lambda wc: {t: experiment_table(t, experiment_of(name)) for t in tables}
 
 
 def run_files(experiment):
     """The run-store shards of an experiment, in shard order."""
     return [
-        shard_path(contract.RUNS_ROOT, experiment, shard, count)
+        shards.shard_path(contract.RUNS_ROOT, experiment, shard, count)
         for shard, count in SHARDS[experiment]
     ]
 
@@ -130,15 +105,15 @@ def run_ids(experiment):
     return [run.run_id for run in RUNS[experiment]]
 
 
-def shard_runs(shards, wildcards):
+def shard_runs(shards_of, wildcards):
     """The runs of shard ``{k}`` of ``{K}`` of ``{experiment}`` (a shard no run falls in has no job)."""
-    return shards[wildcards.experiment][(int(wildcards.k), int(wildcards.K))]
+    return shards_of[wildcards.experiment][(int(wildcards.k), int(wildcards.K))]
 
 
 def dmf_files(experiment):
     """The run-store shards of a DMF experiment, in shard order."""
     return [
-        shard_path(contract.DMF_ROOT, experiment, shard, count)
+        shards.shard_path(contract.DMF_ROOT, experiment, shard, count)
         for shard, count in DMF_SHARDS[experiment]
     ]
 
@@ -155,14 +130,14 @@ def rrr_files(datasets):
 
 
 def code_for(script, *modules):
-    """The script, the implicitreg modules it imports (found by parsing, transitively), any ``modules`` it loads
-    by name, and environment.yml.
-
-    As an input of the rule that runs ``script``, a change to any of them reruns exactly that rule's jobs
-    (and what depends on them). Paths are relative to the working directory.
+    """The files a job of ``script`` runs (io.closure.code_files), relative to the working directory: as inputs
+    of its rule, a change to any of them reruns exactly that rule's jobs (and what depends on them).
     """
-    root = Path(workflow.basedir)
-    files = provenance.code_files(root / "workflow" / "scripts" / script, root, modules)
+    files = closure.code_files(
+        Path(workflow.basedir) / "workflow" / "scripts" / script,
+        workflow.basedir,
+        modules,
+    )
     return [os.path.relpath(f) for f in files]
 
 
@@ -211,17 +186,6 @@ def figure_module(fig):
     return f"implicitreg.figures.{fig.lower()}_{FIGURE_SPECS[fig].stem}"
 
 
-def workflow_sources():
-    """Every script, the modules and environment it runs (code_for), and the workflow definition."""
-    root = Path(workflow.basedir)
-    scripts = sorted((root / "workflow/scripts").glob("*.py"))
-    files = {f for s in scripts for f in provenance.code_files(s, root)}
-    files |= {*(root / "src/implicitreg").rglob("*.py")}
-    files |= {*(root / "workflow/rules").glob("*.smk"), root / "Snakefile"}
-    files.add(root / "workflow/schemas/config.schema.yaml")
-    return sorted(f.relative_to(root).as_posix() for f in files)
-
-
 def final_targets():
     """Every table, figure and document: the default target, the manifest excepted."""
     figures = [f for spec in FIGURES for f in spec.files()]
@@ -242,35 +206,33 @@ def final_targets():
 
 
 def output_records(wildcards):
-    """{output path: rule, wildcards, resolved params} of every job of the DAG under results/ and figures/.
-
-    A simulation job records its shard with the run ids it holds; inputs are recorded as provenance.recorded_inputs gives them (code files relative to the project
-    root). temp() outputs are left out: Snakemake removes them once used.
-    """
-    records = {}
-    for job in workflow.dag.jobs:
-        if job.rule.name in ("all", "manifest", "ro_crate"):
-            continue
-        params = dict(job.params.items())
-        if "runs" in params:  # a shard: its run ids (each run's spec is in the shard)
-            spec = DMFRun if job.rule.name == "simulate_dmf" else RunSpec
-            params["runs"] = [spec(*run).run_id for run in params["runs"]]
-        for f in job.output:
-            if f.startswith(provenance.OUTPUT_DIRS) and not f.is_temp:
-                records[str(f)] = {
-                    "rule": job.rule.name,
-                    "wildcards": dict(job.wildcards.items()),
-                    "params": params,
-                    "inputs": provenance.recorded_inputs(job.input, workflow.basedir),
-                }
-    return dict(sorted(records.items()))
+    """The manifest's record of every output of the DAG (provenance.output_records); a shard's runs by run id."""
+    jobs = [
+        job
+        for job in workflow.dag.jobs
+        if job.rule.name not in ("all", "manifest", "ro_crate")
+    ]
+    return provenance.output_records(
+        [
+            (
+                job.rule.name,
+                dict(job.wildcards.items()),
+                dict(job.params.items()) | shard_run_ids(job),
+                [str(f) for f in job.output if not f.is_temp],
+                job.input,
+            )
+            for job in jobs
+        ],
+        workflow.basedir,
+    )
 
 
-CLAIMS_CONFIG = {
-    k: config[k]
-    for k in ("datasets", "dmf_experiments", "analyses", "claims")
-    if k in config
-}
+def shard_run_ids(job):
+    """``{"runs": run ids}`` of a simulation job (its shard), else nothing."""
+    if job.rule.name not in SHARDS_OF_RULE:
+        return {}
+    runs = shard_runs(SHARDS_OF_RULE[job.rule.name], job.wildcards)
+    return {"runs": [run.run_id for run in runs]}
 
 
 def claim_inputs(claim):
@@ -286,34 +248,27 @@ def claim_inputs(claim):
 
 
 def record_lock_owner():
-    """Record who holds this run's Snakemake locks (called once they are held, before the first job)."""
-    provenance.record_lock_owner(
+    """onstart: record who holds this run's Snakemake locks (io/locks.py), before the first job."""
+    locks.record_lock_owner(
         Path(".snakemake"), getattr(workflow.persistence, "_lockfile", {}).values()
     )
 
 
 def refuse_changed_outputs():
-    """Stop before any job when an output of the DAG differs from its write-time record and is not rebuilt.
-
-    Such a file was tampered with, truncated or edited by hand after its producer wrote it; Snakemake
-    would feed it to every consumer (its mtime is newer). Files that this invocation regenerates anyway
-    (--forcerun, --forceall, incomplete jobs) pass. The error names each file and the command rebuilding it.
+    """onstart: stop before any job when an output this invocation does not rebuild (--forcerun, --forceall and
+    incomplete jobs do) differs from what its rule wrote (provenance.refuse_not_as_written, one message).
     """
     rebuilt = {str(f) for job in workflow.dag.needrun_jobs() for f in job.output}
-    changed = {}
-    for job in workflow.dag.jobs:
-        for f in map(str, job.output):
-            if f not in rebuilt and (now := fileio.changed_since_written(f)):
-                now, was = now[:12], fileio.written_record(f)["sha256"][:12]
-                changed[f] = f"sha256 {now} on disk, rule {job.rule.name} wrote {was}"
-    if changed:
-        raise WorkflowError(
-            "outputs changed after their producer wrote them (tampered, truncated or edited by hand); "
-            "no job will read them and the manifest will not certify them:\n"
-            + "".join(f"  {f}: {why}\n" for f, why in changed.items())
-            + "rebuild them (and everything computed from them) with:\n  "
-            + fileio.regenerate_command(" ".join(changed))
-        )
+    made_by = {
+        str(f): job.rule.name
+        for job in workflow.dag.jobs
+        for f in job.output
+        if str(f) not in rebuilt
+    }
+    try:
+        provenance.refuse_not_as_written(made_by, full=False, unrecorded=True)
+    except provenance.NotAsWrittenError as err:
+        raise WorkflowError(str(err)) from None
 
 
 def deleted_outputs():

@@ -47,7 +47,8 @@ rule manifest:
     params:
         records=output_records,
         config=config,
-        sources=lambda wc: workflow_sources(),
+        sources=lambda wc: closure.workflow_sources(workflow.basedir),
+        root=workflow.basedir,
     script:
         "../scripts/write_manifest.py"
 
@@ -90,5 +91,6 @@ rule ro_crate:
     threads: 1
     params:
         config=config,
+        root=workflow.basedir,
     script:
         "../scripts/write_ro_crate.py"

@@ -21,7 +21,7 @@ rule simulate_gd:
         ENV
     threads: 1
     params:
-        runs=lambda wc: [spec_values(run) for run in shard_runs(SHARDS, wc)],
+        runs=lambda wc: [grid.spec_values(run) for run in shard_runs(SHARDS, wc)],
         spec=lambda wc: config["experiments"][wc.experiment],
         seed=config["seed"],
         n_log=config["n_log"],
@@ -47,8 +47,8 @@ rule simulate_dmf:
         ENV
     threads: 1
     params:
-        runs=lambda wc: [spec_values(run) for run in shard_runs(DMF_SHARDS, wc)],
-        spec=lambda wc: resolve(
+        runs=lambda wc: [grid.spec_values(run) for run in shard_runs(DMF_SHARDS, wc)],
+        spec=lambda wc: grid.resolve(
             config["dmf_experiments"][wc.experiment],
             config["dmf_size"],
             config.get("dmf_large", {}),

@@ -1,4 +1,5 @@
-# Tables from the run store, one rule per table family; a table of an analysis exists when the analysis is configured.
+# Tables from the run store, one rule per table family; a table of an analysis is a target when the analysis is
+# configured (io/contract.py says which analysis owns which table), and its rule reads that analysis's config.
 # Each rule's outputs are named by their table names in io/contract.py; a table of one analysis reads the run tables
 # of its experiment only, so that it (and its claims) never waits for other experiments' simulations.
 
@@ -107,7 +108,7 @@ rule tabulate_rrr:
     """Loss and nuclear norm of every RRR solution, and the distance of the F5 paths to each."""
     input:
         rrr=rrr_files(DATASETS),
-        paths=[table("rrr_path")] if "rrr_path" in ANALYSES else [],
+        paths=[table("rrr_path")] if "rrr_path" in TABLES else [],
         code=code_for("tabulate_rrr.py"),
     output:
         rrr=table("rrr"),
@@ -122,202 +123,182 @@ rule tabulate_rrr:
         "../scripts/tabulate_rrr.py"
 
 
-if "transitions" in ANALYSES:
-
-    rule tabulate_t1:
-        """T1: transition-iteration relative error (median, max) per setting."""
-        input:
-            runs=experiment_table("runs", experiment_of("transitions")),
-            transitions=experiment_table("transitions", experiment_of("transitions")),
-            code=code_for("tabulate_t1.py"),
-        output:
-            T1=table("T1"),
-        log:
-            "logs/tables/T1.log",
-        benchmark:
-            "logs/benchmarks/tables/T1.tsv"
-        conda:
-            ENV
-        threads: 1
-        params:
-            experiment=experiment_of("transitions"),
-        script:
-            "../scripts/tabulate_t1.py"
+rule tabulate_t1:
+    """T1: transition-iteration relative error (median, max) per setting."""
+    input:
+        unpack(analysis_run_tables("transitions", "runs", "transitions")),
+        code=code_for("tabulate_t1.py"),
+    output:
+        T1=table("T1"),
+    log:
+        "logs/tables/T1.log",
+    benchmark:
+        "logs/benchmarks/tables/T1.tsv"
+    conda:
+        ENV
+    threads: 1
+    params:
+        experiment=lambda wc: experiment_of("transitions"),
+    script:
+        "../scripts/tabulate_t1.py"
 
 
-if "vanishing" in ANALYSES:
-
-    rule tabulate_staircase_distance:
-        """F4: distance of each rescaled two-layer trajectory to the staircase limit."""
-        input:
-            runs=experiment_table("runs", experiment_of("vanishing")),
-            components=experiment_table("components", experiment_of("vanishing")),
-            datasets=dataset_files(experiment_of("vanishing")),
-            code=code_for("tabulate_staircase_distance.py"),
-        output:
-            staircase_limit=table("staircase_limit"),
-        log:
-            "logs/tables/staircase_limit.log",
-        benchmark:
-            "logs/benchmarks/tables/staircase_limit.tsv"
-        conda:
-            ENV
-        threads: 1
-        params:
-            spec=ANALYSES["vanishing"],
-        script:
-            "../scripts/tabulate_staircase_distance.py"
+rule tabulate_staircase_distance:
+    """F4: distance of each rescaled two-layer trajectory to the staircase limit."""
+    input:
+        unpack(analysis_run_tables("vanishing", "runs", "components")),
+        datasets=lambda wc: dataset_files(experiment_of("vanishing")),
+        code=code_for("tabulate_staircase_distance.py"),
+    output:
+        staircase_limit=table("staircase_limit"),
+    log:
+        "logs/tables/staircase_limit.log",
+    benchmark:
+        "logs/benchmarks/tables/staircase_limit.tsv"
+    conda:
+        ENV
+    threads: 1
+    params:
+        spec=lambda wc: analysis("vanishing"),
+    script:
+        "../scripts/tabulate_staircase_distance.py"
 
 
-if "rrr_path" in ANALYSES:
-
-    rule tabulate_rrr_distances:
-        """F5: distances of the two-layer paths to every RRR solution and top-k-by-sigma map; T2."""
-        input:
-            runs=run_files(experiment_of("rrr_path")),
-            datasets=dataset_files(experiment_of("rrr_path")),
-            rrr=rrr_files(config["experiments"][experiment_of("rrr_path")]["datasets"]),
-            code=code_for("tabulate_rrr_distances.py"),
-        output:
-            rrr_path=table("rrr_path"),
-            T2=table("T2"),
-        log:
-            "logs/tables/rrr_path.log",
-        benchmark:
-            "logs/benchmarks/tables/rrr_path.tsv"
-        conda:
-            ENV
-        threads: 1
-        params:
-            order=run_ids(experiment_of("rrr_path")),
-        script:
-            "../scripts/tabulate_rrr_distances.py"
-
-
-if "phase" in ANALYSES:
-
-    rule tabulate_phase:
-        """F6: each run's regime classified from its trajectory, against THEORY.md section 5."""
-        input:
-            runs=experiment_table("runs", experiment_of("phase")),
-            components=experiment_table("components", experiment_of("phase")),
-            permode=experiment_table("permode", experiment_of("phase")),
-            code=code_for("tabulate_phase.py"),
-        output:
-            phase=table("phase"),
-        log:
-            "logs/tables/phase.log",
-        benchmark:
-            "logs/benchmarks/tables/phase.tsv"
-        conda:
-            ENV
-        threads: 1
-        params:
-            experiment=experiment_of("phase"),
-            datasets=config["datasets"],
-            rtol=config["claims"]["phase_monotone_rtol"],
-        script:
-            "../scripts/tabulate_phase.py"
+rule tabulate_rrr_distances:
+    """F5: distances of the two-layer paths to every RRR solution and top-k-by-sigma map; T2."""
+    input:
+        runs=lambda wc: run_files(experiment_of("rrr_path")),
+        datasets=lambda wc: dataset_files(experiment_of("rrr_path")),
+        rrr=lambda wc: rrr_files(
+            config["experiments"][experiment_of("rrr_path")]["datasets"]
+        ),
+        code=code_for("tabulate_rrr_distances.py"),
+    output:
+        rrr_path=table("rrr_path"),
+        T2=table("T2"),
+    log:
+        "logs/tables/rrr_path.log",
+    benchmark:
+        "logs/benchmarks/tables/rrr_path.tsv"
+    conda:
+        ENV
+    threads: 1
+    params:
+        order=lambda wc: run_ids(experiment_of("rrr_path")),
+    script:
+        "../scripts/tabulate_rrr_distances.py"
 
 
-if "rotation" in ANALYSES:
-
-    rule tabulate_rotation:
-        """F7b: deviation from the aligned prediction against the normalized commutator, per run."""
-        input:
-            runs=run_files(experiment_of("rotation")),
-            datasets=dataset_files(experiment_of("rotation")),
-            code=code_for("tabulate_rotation.py"),
-        output:
-            rotation=table("rotation"),
-        log:
-            "logs/tables/rotation.log",
-        benchmark:
-            "logs/benchmarks/tables/rotation.tsv"
-        conda:
-            ENV
-        threads: 1
-        params:
-            order=run_ids(experiment_of("rotation")),
-            datasets=config["datasets"],
-        script:
-            "../scripts/tabulate_rotation.py"
+rule tabulate_phase:
+    """F6: each run's regime classified from its trajectory, against THEORY.md section 5."""
+    input:
+        unpack(analysis_run_tables("phase", "runs", "components", "permode")),
+        code=code_for("tabulate_phase.py"),
+    output:
+        phase=table("phase"),
+    log:
+        "logs/tables/phase.log",
+    benchmark:
+        "logs/benchmarks/tables/phase.tsv"
+    conda:
+        ENV
+    threads: 1
+    params:
+        experiment=lambda wc: experiment_of("phase"),
+        datasets=config["datasets"],
+        rtol=config["claims"]["phase_monotone_rtol"],
+    script:
+        "../scripts/tabulate_phase.py"
 
 
-if "generalization" in ANALYSES:
-
-    rule tabulate_test_risk:
-        """F8: test risk along the GD paths, of RRR at every rank and of the ridge path; T3."""
-        input:
-            runs=run_files(experiment_of("generalization")),
-            datasets=dataset_files(experiment_of("generalization")),
-            rrr=rrr_files(
-                config["experiments"][experiment_of("generalization")]["datasets"]
-            ),
-            code=code_for("tabulate_test_risk.py"),
-        output:
-            test_risk=table("test_risk"),
-            T3=table("T3"),
-        log:
-            "logs/tables/generalization.log",
-        benchmark:
-            "logs/benchmarks/tables/generalization.tsv"
-        conda:
-            ENV
-        threads: 1
-        params:
-            order=run_ids(experiment_of("generalization")),
-            ridge_alpha=ANALYSES["generalization"]["ridge_alpha"],
-        script:
-            "../scripts/tabulate_test_risk.py"
+rule tabulate_rotation:
+    """F7b: deviation from the aligned prediction against the normalized commutator, per run."""
+    input:
+        runs=lambda wc: run_files(experiment_of("rotation")),
+        datasets=lambda wc: dataset_files(experiment_of("rotation")),
+        code=code_for("tabulate_rotation.py"),
+    output:
+        rotation=table("rotation"),
+    log:
+        "logs/tables/rotation.log",
+    benchmark:
+        "logs/benchmarks/tables/rotation.tsv"
+    conda:
+        ENV
+    threads: 1
+    params:
+        order=lambda wc: run_ids(experiment_of("rotation")),
+        datasets=config["datasets"],
+    script:
+        "../scripts/tabulate_rotation.py"
 
 
-if "depth" in ANALYSES:
+rule tabulate_test_risk:
+    """F8: test risk along the GD paths, of RRR at every rank and of the ridge path; T3."""
+    input:
+        runs=lambda wc: run_files(experiment_of("generalization")),
+        datasets=lambda wc: dataset_files(experiment_of("generalization")),
+        rrr=lambda wc: rrr_files(
+            config["experiments"][experiment_of("generalization")]["datasets"]
+        ),
+        code=code_for("tabulate_test_risk.py"),
+    output:
+        test_risk=table("test_risk"),
+        T3=table("T3"),
+    log:
+        "logs/tables/generalization.log",
+    benchmark:
+        "logs/benchmarks/tables/generalization.tsv"
+    conda:
+        ENV
+    threads: 1
+    params:
+        order=lambda wc: run_ids(experiment_of("generalization")),
+        ridge_alpha=lambda wc: analysis("generalization")["ridge_alpha"],
+    script:
+        "../scripts/tabulate_test_risk.py"
 
-    rule tabulate_depth:
-        """F9: measured transitions against the section 4 laws and the exact flow half-crossing."""
-        input:
-            runs=experiment_table("runs", experiment_of("depth")),
-            components=experiment_table("components", experiment_of("depth")),
-            transitions=experiment_table("transitions", experiment_of("depth")),
-            code=code_for("tabulate_depth.py"),
-        output:
-            depth_transitions=table("depth_transitions"),
-        log:
-            "logs/tables/depth_transitions.log",
-        benchmark:
-            "logs/benchmarks/tables/depth_transitions.tsv"
-        conda:
-            ENV
-        threads: 1
-        params:
-            experiment=experiment_of("depth"),
-        script:
-            "../scripts/tabulate_depth.py"
+
+rule tabulate_depth:
+    """F9: measured transitions against the section 4 laws and the exact flow half-crossing."""
+    input:
+        unpack(analysis_run_tables("depth", "runs", "components", "transitions")),
+        code=code_for("tabulate_depth.py"),
+    output:
+        depth_transitions=table("depth_transitions"),
+    log:
+        "logs/tables/depth_transitions.log",
+    benchmark:
+        "logs/benchmarks/tables/depth_transitions.tsv"
+    conda:
+        ENV
+    threads: 1
+    params:
+        experiment=lambda wc: experiment_of("depth"),
+    script:
+        "../scripts/tabulate_depth.py"
 
 
-if "dmf" in ANALYSES:
-
-    rule tabulate_dmf:
-        """F10, T4: DMF runs, trajectories, stages and curvature from every DMF run file."""
-        input:
-            runs=[f for name in DMF_SHARDS for f in dmf_files(name)],
-            code=code_for("tabulate_dmf.py"),
-        output:
-            dmf_runs=table("dmf_runs"),
-            dmf_trajectories=table("dmf_trajectories"),
-            dmf_stages=table("dmf_stages"),
-            dmf_curvature=table("dmf_curvature"),
-            T4=table("T4"),
-        log:
-            "logs/tables/dmf.log",
-        benchmark:
-            "logs/benchmarks/tables/dmf.tsv"
-        conda:
-            ENV
-        threads: 1
-        params:
-            order=[run.run_id for runs in DMF_RUNS.values() for run in runs],
-            resolution=config["claims"]["dmf_curvature_resolution"],
-        script:
-            "../scripts/tabulate_dmf.py"
+rule tabulate_dmf:
+    """F10, T4: DMF runs, trajectories, stages and curvature from every DMF run file."""
+    input:
+        runs=[f for name in DMF_SHARDS for f in dmf_files(name)],
+        code=code_for("tabulate_dmf.py"),
+    output:
+        dmf_runs=table("dmf_runs"),
+        dmf_trajectories=table("dmf_trajectories"),
+        dmf_stages=table("dmf_stages"),
+        dmf_curvature=table("dmf_curvature"),
+        T4=table("T4"),
+    log:
+        "logs/tables/dmf.log",
+    benchmark:
+        "logs/benchmarks/tables/dmf.tsv"
+    conda:
+        ENV
+    threads: 1
+    params:
+        order=[run.run_id for runs in DMF_RUNS.values() for run in runs],
+        resolution=config["claims"]["dmf_curvature_resolution"],
+    script:
+        "../scripts/tabulate_dmf.py"

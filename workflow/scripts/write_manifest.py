@@ -9,6 +9,6 @@ from implicitreg.io import job, provenance
 
 job.start(snakemake.log[0])  # noqa: F821
 sm = snakemake  # noqa: F821
-head = provenance.header(dict(sm.params.config), sm.params.sources)
+head = provenance.header(dict(sm.params.config), sm.params.sources, sm.params.root)
 provenance.write_manifest(sm.output[0], sm.params.records, head, check_written=True)
 print(f"{len(sm.params.records)} outputs, {len(sm.params.sources)} sources", file=sys.stderr)

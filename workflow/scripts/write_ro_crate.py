@@ -6,5 +6,5 @@ from implicitreg.io import crate, job
 
 job.start(snakemake.log[0])  # noqa: F821
 sm = snakemake  # noqa: F821
-path = crate.write(".", dict(sm.params.config))
+path = crate.write(".", dict(sm.params.config), sm.params.root)
 print(f"wrote {path}", file=sys.stderr)

@@ -1,8 +1,8 @@
 """Checks of the configuration: the JSON schema with readable messages and its defaults, and cross-field rules.
 
-``validate`` fills the defaults of ``workflow/schemas/config.schema.yaml`` (the one place they live), then
-raises one ``ConfigError`` listing every violation, each naming the offending key (``datasets.coloured.lam``,
-``experiments.staircase.eta[0]``) and what is allowed, before any job runs.
+``validate`` fills the defaults of ``config.schema.yaml`` (package data beside this module, the one place they
+live), then raises one ``ConfigError`` listing every violation, each naming the offending key
+(``datasets.coloured.lam``, ``experiments.staircase.eta[0]``) and what is allowed, before any job runs.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Iterator
+from importlib import resources
 from pathlib import Path
 
 import jsonschema
@@ -19,7 +20,7 @@ from implicitreg.config.grid import expand_runs
 from implicitreg.data.spectra import orders_agree
 from implicitreg.io import shards
 
-SCHEMA = Path(__file__).resolve().parents[3] / "workflow" / "schemas" / "config.schema.yaml"
+SCHEMA = resources.files(__package__) / "config.schema.yaml"  # package data: found wherever the package is installed
 DMF_ANALYSES = ("dmf",)  # analyses that read a DMF experiment; every other one reads a GD experiment
 
 Problem = tuple[str, str]  # (key, what is wrong and what is allowed)

@@ -18,6 +18,8 @@ import itertools
 from dataclasses import dataclass
 from pathlib import Path
 
+from implicitreg.io.dispatch import choose
+
 MODELS = {1: "linear", 2: "two_layer"}
 
 
@@ -109,9 +111,29 @@ class DMFRun:
         return f"{self.experiment}-n{self.n}-N{self.depth}-R{self.rank}-alpha{self.alpha:g}-s{self.seed}"
 
 
+SIZES = {  # config key dmf_size: the experiment as given, or with the large-setting overrides applied
+    "default": lambda exp, large: exp,
+    "large": lambda exp, large: exp | large,
+}
+
+
 def resolve(exp: dict, size: str, large: dict) -> dict:
-    """The experiment with the large-setting overrides applied when ``size == 'large'``."""
-    return exp | large if size == "large" else exp
+    """The DMF experiment at ``size`` (``SIZES``; an unknown size is an error)."""
+    return choose(SIZES, "dmf_size", size)(exp, large)
+
+
+def experiment_runs(config: dict) -> dict[str, list[RunSpec]]:
+    """The runs of every GD experiment of ``config`` (``expand_runs``), by name in config order."""
+    return {name: expand_runs(name, exp, config["datasets"]) for name, exp in config["experiments"].items()}
+
+
+def dmf_experiment_runs(config: dict) -> dict[str, list[DMFRun]]:
+    """The runs of every DMF experiment of ``config`` at its ``dmf_size`` (``expand_dmf_runs``), by name."""
+    large = config.get("dmf_large", {})
+    return {
+        name: expand_dmf_runs(name, resolve(exp, config["dmf_size"], large))
+        for name, exp in config.get("dmf_experiments", {}).items()
+    }
 
 
 def expand_dmf_runs(name: str, exp: dict) -> list[DMFRun]:

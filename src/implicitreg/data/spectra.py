@@ -28,11 +28,19 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from implicitreg.io.dispatch import choose
+
 
 def haar_orthogonal(n: int, rng: np.random.Generator) -> np.ndarray:
     """A Haar-distributed ``n x n`` orthogonal matrix (QR of a Gaussian, signs fixed)."""
     q, r = np.linalg.qr(rng.standard_normal((n, n)))
     return q * np.sign(np.diag(r))
+
+
+BASES = {  # config key datasets.*.basis: the shared basis U (d x d) and V (p x p)
+    "identity": lambda n, rng: np.eye(n),
+    "random": haar_orthogonal,
+}
 
 
 def rect_diag(values, d: int, p: int) -> np.ndarray:
@@ -127,30 +135,40 @@ def make_dataset(spec: dict, rng: np.random.Generator, rotation_rng: np.random.G
     """
     d, p = spec["d"], spec["p"]
     lam, sigma = np.asarray(spec["lam"], float), np.asarray(spec["sigma"], float)
-    if spec["basis"] == "identity":
-        U, V = np.eye(d), np.eye(p)
-    else:
-        U, V = haar_orthogonal(d, rng), haar_orthogonal(p, rng)
-    kind = spec["kind"]
-    if kind == "population":
-        Sx, Sxy = covariances(U, V, lam, sigma)
-        epsilon = spec.get("epsilon", 0.0)
-        if epsilon:
-            Sxy = rotate_cross_covariance(Sxy, U, rotation_generator(d, rotation_rng or rng), epsilon)
-        return Dataset(Sx, Sxy, U, V, lam, sigma)
-    if kind == "exact_sample":
-        X, Y = exact_sample(U, V, lam, sigma, spec["n"], rng)
-    elif kind == "sampled":
-        X, Y = noisy_sample(U, V, lam, sigma, spec["n"], spec["noise"], rng)
-    else:
-        raise ValueError(f"unknown dataset kind {kind!r}")
+    U, V = (choose(BASES, "basis", spec["basis"])(n, rng) for n in (d, p))
+    return choose(KINDS, "kind", spec["kind"])(spec, U, V, lam, sigma, rng, rotation_rng)
+
+
+def _population(spec: dict, U, V, lam, sigma, rng, rotation_rng) -> Dataset:
+    """Population covariances; ``Sigma_xy`` rotated away from the shared basis by ``epsilon`` when given."""
+    Sx, Sxy = covariances(U, V, lam, sigma)
+    if epsilon := spec.get("epsilon", 0.0):
+        Sxy = rotate_cross_covariance(Sxy, U, rotation_generator(spec["d"], rotation_rng or rng), epsilon)
+    return Dataset(Sx, Sxy, U, V, lam, sigma)
+
+
+def _from_samples(samples: dict, U, V, lam, sigma) -> Dataset:
+    """Empirical covariances ``X^T X / n`` (symmetrized) and ``X^T Y / n`` of the training samples ``X, Y``."""
+    X, Y = samples["X"], samples["Y"]
     n = X.shape[0]
-    samples = {"X": X, "Y": Y}
-    if kind == "sampled":
-        X_test, Y_test = noisy_sample(U, V, lam, sigma, spec["n_test"], spec["noise"], rng)
-        samples |= {"X_test": X_test, "Y_test": Y_test}
     Sx = X.T @ X / n
     return Dataset(0.5 * (Sx + Sx.T), X.T @ Y / n, U, V, lam, sigma, samples)
+
+
+def _exact_sample(spec: dict, U, V, lam, sigma, rng, rotation_rng) -> Dataset:
+    """``n`` samples whose empirical covariances are exactly the population ones."""
+    X, Y = exact_sample(U, V, lam, sigma, spec["n"], rng)
+    return _from_samples({"X": X, "Y": Y}, U, V, lam, sigma)
+
+
+def _sampled(spec: dict, U, V, lam, sigma, rng, rotation_rng) -> Dataset:
+    """``n`` noisy samples of the teacher, then ``n_test`` more for the test risk."""
+    X, Y = noisy_sample(U, V, lam, sigma, spec["n"], spec["noise"], rng)
+    X_test, Y_test = noisy_sample(U, V, lam, sigma, spec["n_test"], spec["noise"], rng)
+    return _from_samples({"X": X, "Y": Y, "X_test": X_test, "Y_test": Y_test}, U, V, lam, sigma)
+
+
+KINDS = {"population": _population, "exact_sample": _exact_sample, "sampled": _sampled}  # config datasets.*.kind
 
 
 def orders_agree(lam, sigma) -> bool:

@@ -241,6 +241,5 @@ def markdown() -> str:
         f"\n`{EXPERIMENT_TABLE}`: the run tables ({', '.join(RUN_TABLES)}) of one experiment, merged into the "
         f"tables above; `{CLAIM_ROW}`: one claim's row (`snakemake claim_<id>`)."
     )
-    lines.append(f"\n`{CLAIMS_RST}`, `{CLAIMS_PAGE}`, `{TABLE_PAGE}` (T1-T4): the claims and tables for the report.")
     lines.append(f"\n`{MANIFEST}`: SHA-256, size, rule, wildcards and parameters of every output above.")
     return "\n".join(lines) + "\n"

@@ -263,7 +263,7 @@ def media_type(path: str) -> str:
     return types.get(Path(path).suffix, "application/octet-stream")
 
 
-def write(workdir: str | os.PathLike, config: dict, root: str | os.PathLike | None = provenance.ROOT) -> Path:
+def write(workdir: str | os.PathLike, config: dict, root: str | os.PathLike | None) -> Path:
     """Write ``ro-crate-config.json`` and ``ro-crate-metadata.json`` into ``workdir``; return the metadata path."""
     workdir = Path(workdir)
     crate = build(workdir, config, root)

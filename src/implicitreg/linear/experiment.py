@@ -10,17 +10,37 @@ import numpy as np
 from implicitreg.config.grid import RunSpec, spec_fields
 from implicitreg.data import seeds
 from implicitreg.data.spectra import Dataset
+from implicitreg.io.dispatch import choose
 from implicitreg.linear import metrics, permode
 from implicitreg.linear.init import aligned_init, random_init
 from implicitreg.linear.simulate import simulate
 
 
-def initial_factors(run: RunSpec, data: Dataset, seed: int) -> list[np.ndarray]:
-    """Aligned factors, or random ones drawn from the stream named by the run id."""
+def _aligned_factors(run: RunSpec, data: Dataset, seed: int) -> list[np.ndarray]:
+    """Balanced factors aligned with the shared basis (THEORY.md sections 1-2); no randomness."""
+    return aligned_init(data.U, data.V, run.depth, run.width, run.delta)
+
+
+def _random_factors(run: RunSpec, data: Dataset, seed: int) -> list[np.ndarray]:
+    """Small random factors (``linear.init.random_init``), drawn from the stream named by the run id."""
     d, p = data.U.shape[0], data.V.shape[0]
-    if run.init == "aligned":
-        return aligned_init(data.U, data.V, run.depth, run.width, run.delta)
     return random_init(d, p, run.depth, run.width, run.delta, seeds.rng(seed, run.run_id))
+
+
+INITS = {"aligned": _aligned_factors, "random": _random_factors}  # config key experiments.*.init
+
+
+def initial_factors(run: RunSpec, data: Dataset, seed: int) -> list[np.ndarray]:
+    """The initial factors of ``run`` by its ``init`` (``INITS``; an unknown kind is an error)."""
+    return choose(INITS, "init", run.init)(run, data, seed)
+
+
+# What the run store keeps at each logged step (config key experiments.*.log), stored under that name: W, or only
+# the monitored components u_i^T W v_i, as the tables compute them from W.
+LOGGED = {
+    "W": lambda W, data: W,
+    "components": lambda W, data: metrics.components(W, data.U, data.V, data.sigma.size),
+}
 
 
 def simulate_runs(runs: list[RunSpec], datasets: dict[str, Dataset], exp: dict, seed: int, n_log: int) -> dict:
@@ -43,34 +63,34 @@ def simulate_runs(runs: list[RunSpec], datasets: dict[str, Dataset], exp: dict, 
             meta["method"] = exp["method"]
             arrays |= {k: np.asarray(v) for k, v in meta.items()}
             arrays |= {"steps": tr.steps, "loss": tr.loss, "k_cross": tr.k_cross}
-            if exp["log"] == "W":
-                arrays["W"] = tr.W
-            else:  # only the monitored components, as tables compute them from W
-                arrays["components"] = metrics.components(tr.W, data.U, data.V, data.sigma.size)
+            arrays[exp["log"]] = choose(LOGGED, "log", exp["log"])(tr.W, data)
             out[r.run_id] = arrays
     return out
 
 
-def simulate_group(group: list[RunSpec], data: Dataset, factors0: list[np.ndarray], exp: dict, n_log: int):
-    """Trajectories of runs of one shape: the batched full-matrix simulator, or the per-mode recursion."""
+def _per_mode(group: list[RunSpec], data: Dataset, factors0: list[np.ndarray], exp: dict, n_log: int):
+    """The exact per-mode recursion of aligned runs (THEORY.md section 3), one run at a time."""
+    return [
+        permode.simulate_aligned(
+            data.lam,
+            data.sigma,
+            data.U,
+            data.V,
+            r.depth,
+            r.width,
+            r.eta,
+            r.delta,
+            max_steps=exp["max_steps"],
+            tol=exp["tol"],
+            n_log=n_log,
+        )
+        for r in group
+    ]
+
+
+def _full(group: list[RunSpec], data: Dataset, factors0: list[np.ndarray], exp: dict, n_log: int):
+    """The batched full-matrix simulator (the compiled kernel), every run of the group at once."""
     m = data.sigma.size
-    if exp["method"] == "per_mode":
-        return [
-            permode.simulate_aligned(
-                data.lam,
-                data.sigma,
-                data.U,
-                data.V,
-                r.depth,
-                r.width,
-                r.eta,
-                r.delta,
-                max_steps=exp["max_steps"],
-                tol=exp["tol"],
-                n_log=n_log,
-            )
-            for r in group
-        ]
     return simulate(
         data.Sigma_x,
         data.Sigma_xy,
@@ -83,3 +103,11 @@ def simulate_group(group: list[RunSpec], data: Dataset, factors0: list[np.ndarra
         V=data.V,
         targets=data.sigma / data.lam[:m],
     )
+
+
+METHODS = {"full": _full, "per_mode": _per_mode}  # config key experiments.*.method
+
+
+def simulate_group(group: list[RunSpec], data: Dataset, factors0: list[np.ndarray], exp: dict, n_log: int):
+    """Trajectories of runs of one shape by the experiment's ``method`` (``METHODS``; unknown is an error)."""
+    return choose(METHODS, "method", exp["method"])(group, data, factors0, exp, n_log)

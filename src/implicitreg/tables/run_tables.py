@@ -19,6 +19,7 @@ import pyarrow as pa
 from implicitreg.data.spectra import Dataset
 from implicitreg.io import arrow, files, store
 from implicitreg.io.contract import TABLES
+from implicitreg.io.dispatch import choose
 from implicitreg.linear import metrics, theory
 
 RUN_COLUMNS = list(TABLES["runs"].columns)
@@ -80,6 +81,14 @@ def _runs_frame(t, loss, loss_at) -> pd.DataFrame:
     return pd.DataFrame(cols, columns=RUN_COLUMNS)
 
 
+# The components u_i^T W v_i of a shard's logged steps (flat, every run of one dataset), by what it logged (config key
+# experiments.*.log): computed from W, or read as logged.
+COMPONENTS_OF = {
+    "W": lambda flat, data, d, p, m: metrics.components(flat.reshape(-1, d, p), data.U, data.V, m),
+    "components": lambda flat, data, d, p, m: flat.reshape(-1, m),
+}
+
+
 def tabulate_shard(path, datasets: dict[str, Dataset], exact: set[str]) -> dict[str, pd.DataFrame]:
     """``runs``, ``components``, ``transitions`` and ``permode`` of one run-store shard, column by column.
 
@@ -89,7 +98,8 @@ def tabulate_shard(path, datasets: dict[str, Dataset], exact: set[str]) -> dict[
     full-matrix runs: ``method: per_mode`` runs are the recursion itself).
     """
     logged = store.metadata(path).get("implicitreg.log", "W")
-    value_key = "W" if logged == "W" else "components"
+    components_of = choose(COMPONENTS_OF, "log", logged)
+    value_key = logged  # the run store keeps each logged step under the name of what it logs
     t = store.read_columns(path, SHARD_COLUMNS + [value_key, f"{value_key}.shape"])
     n = t.num_rows
     ids = np.array(t.column("run_id").to_pylist(), dtype=object)
@@ -107,7 +117,7 @@ def tabulate_shard(path, datasets: dict[str, Dataset], exact: set[str]) -> dict[
         m, (d, p) = data.sigma.size, (data.U.shape[0], data.V.shape[0])
         members = [i for i in range(n) if ds_names[i] == name]
         flat = np.concatenate([values[value_at[i] : value_at[i + 1]] for i in members])
-        comps = metrics.components(flat.reshape(-1, d, p), data.U, data.V, m) if logged == "W" else flat.reshape(-1, m)
+        comps = components_of(flat, data, d, p, m)
         for i, block in zip(members, np.split(comps, np.cumsum(n_logged[members])[:-1])):
             value_blocks[i] = block
     m_of = np.array([datasets[ds].sigma.size for ds in ds_names], np.int64)
