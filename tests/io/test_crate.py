@@ -1,6 +1,8 @@
 """The run's Provenance Run Crate (implicitreg.crate) and ``python -m implicitreg explain`` (implicitreg.lineage).
 
-The crate is validated with roc-validator against the provenance-run-crate profile at the REQUIRED level.
+The crate is validated with roc-validator against the provenance-run-crate profile at the RECOMMENDED level: it
+passes every REQUIRED check, and of the RECOMMENDED ones fails only those asking for what the run does not know
+(``UNKNOWN_TO_THE_RUN``).
 This machine has no network: the RO-Crate JSON-LD context is served from the copy that the ``rocrate``
 package ships (RO-Crate 1.3's; the crate names the 1.1 context, and spells the one term whose IRI changed
 between them, ``ComputationalWorkflow``, in its own context, so both read the crate the same way).
@@ -21,6 +23,15 @@ from implicitreg.io import crate, lineage, provenance
 CONTEXTS = ("https://w3id.org/ro/crate/1.1/context", "https://w3id.org/ro/crate/1.3/context")
 CODE = ["src/implicitreg/seeds.py", "workflow/scripts/make.py"]
 CONFIG = {"seed": 7, "datasets": {"a": {"d": 3}}}
+# RECOMMENDED checks the crate cannot fill without inventing: when each job ended (the crate reads no clock, so the
+# same run gives the same bytes), and an absolute URL for the project, its rules and its organization (the
+# repository names none).
+UNKNOWN_TO_THE_RUN = {
+    "Action endTime",
+    "SoftwareApplication id",
+    "Application url",
+    "Organization: RECOMMENDED url property",
+}
 
 
 @pytest.fixture
@@ -41,14 +52,15 @@ def offline_contexts(monkeypatch):
     monkeypatch.setattr(HttpRequester, "get", get, raising=False)
 
 
-def validate(crate_dir, **settings):
-    """roc-validator's issues (severity, check, entity) for ``crate_dir`` against provenance-run-crate."""
+def validate(crate_dir, severity="REQUIRED", **settings):
+    """roc-validator's issues (severity, check, entity) for ``crate_dir`` against provenance-run-crate, at the
+    ``severity`` level."""
     from rocrate_validator import models, services
 
     options = models.ValidationSettings(
         rocrate_uri=str(crate_dir),
         profile_identifier="provenance-run-crate",
-        requirement_severity="REQUIRED",
+        requirement_severity=severity,
         **settings,
     )
     result = services.validate(options)
@@ -65,6 +77,7 @@ def run_dir(tmp_path):
     """
     files = {
         "Snakefile": b"rule all:\n",
+        "README.md": b"# a run\n",
         CODE[0]: b"y = 2\n",
         CODE[1]: b"x = 1\n",
         "results/datasets/a.npz": b"data",
@@ -147,7 +160,14 @@ def test_crate_records_every_job_with_its_instrument_inputs_parameters_and_outpu
     organize = g["#engine-run"]
     assert organize["instrument"] == {"@id": crate.SNAKEMAKE} and organize["result"] == {"@id": "#run"}
     assert len(ids(organize["object"])) == 3
-    assert g[crate.SNAKEMAKE]["version"] == "9.1.0" and g["#package/numpy"]["version"] == "2.0.0"
+    assert g[crate.SNAKEMAKE]["version"] == "9.1.0"
+    numpy = g["https://pypi.org/project/numpy/2.0.0/"]
+    assert numpy["version"] == "2.0.0" and numpy["url"] == numpy["@id"]
+    # every action names its agent, every tool its version, the README what it is about
+    actions = [e for e in g.values() if e["@type"] in ("CreateAction", "ControlAction", "OrganizeAction")]
+    assert len(actions) == 8 and all(a["agent"] == {"@id": "#implicitreg-contributors"} for a in actions)
+    assert g["#rule/simulate"]["version"] == "unknown"
+    assert g["README.md"]["about"] == {"@id": "./"} and g["README.md"]["encodingFormat"] == "text/markdown"
     assert ids(g["#run"]["object"]) == [crate.CONFIG] and len(ids(g["#run"]["result"])) == 4
 
 
@@ -159,6 +179,24 @@ def test_crate_refuses_a_config_that_is_not_the_manifests(run_dir):
 def test_crate_passes_roc_validator_provenance_run_crate(run_dir, offline_contexts):
     crate.write(run_dir, CONFIG, root=None)
     assert validate(run_dir) == []
+
+
+def unknown_only(issues):
+    """True when every issue is one of ``UNKNOWN_TO_THE_RUN``, and the URL ones concern rules or the workflow only
+    (every package has its release page, the engine its site)."""
+    urls = {e for _, check, e in issues if check in ("SoftwareApplication id", "Application url")}
+    return {check for _, check, _ in issues} <= UNKNOWN_TO_THE_RUN and all(
+        e.startswith(("./#rule/", "./Snakefile", "http://schema.org/", "https://bioschemas.org/")) for e in urls
+    )
+
+
+def test_crate_at_the_recommended_level_misses_only_what_the_run_does_not_know(run_dir, offline_contexts):
+    crate.write(run_dir, CONFIG, root=None)
+    issues = validate(run_dir, "RECOMMENDED")
+    assert {check for _, check, _ in issues} == UNKNOWN_TO_THE_RUN
+    assert unknown_only(issues)
+    # one endTime per CreateAction: the three jobs and the run
+    assert sum(check == "Action endTime" for _, check, _ in issues) == 4
 
 
 def test_roc_validator_catches_a_broken_crate(run_dir, offline_contexts):
@@ -181,6 +219,7 @@ def test_pipeline_crate_passes_roc_validator(e2e_workdir, offline_contexts):
     assert {r["path"] for r in rows} <= set(g)
     assert all(g[r["path"]]["sha256"] == r["sha256"] for r in rows)
     assert validate(e2e_workdir, metadata_only=True) == []
+    assert unknown_only(validate(e2e_workdir, "RECOMMENDED", metadata_only=True))
 
 
 def test_seeds_are_found_at_any_depth():

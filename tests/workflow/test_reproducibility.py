@@ -4,11 +4,13 @@
 - a run killed mid-way (SIGKILL of Snakemake and its jobs) and resumed with the same command is too;
 - the manifest lists every output and ``python -m implicitreg verify`` agrees with the disk;
 - touching a module, the environment file or a parameter reruns exactly what depends on it;
-- the HTML report holds every figure and the claims table with their captions;
+- the HTML report holds every figure and the claims table with their captions; its first page, in a 1280-pixel-wide
+  browser, scrolls from its top and sets the compact claims table beside the rule graph, not under it;
 - a deliberately unstable run ends as ``status = diverged`` with its step, with no NaN in any table.
 """
 
 import html
+import json
 import os
 import re
 import shutil
@@ -68,10 +70,16 @@ def test_verify_fails_loudly_on_a_changed_output(e2e_workdir, tmp_path):
     assert proc.stdout.startswith("changed  results/tables/runs.csv")
 
 
-def test_report_holds_every_figure_and_the_claims_with_captions(e2e_workdir, tmp_path):
-    report = tmp_path / "report.html"
+@pytest.fixture(scope="module")
+def report(e2e_workdir, tmp_path_factory):
+    """The tiny run's HTML report (``snakemake --report``)."""
+    report = tmp_path_factory.mktemp("report") / "report.html"
     proc = run_snakemake(e2e_workdir, "--report", str(report))
     assert proc.returncode == 0, proc.stderr[-3000:]
+    return report
+
+
+def test_report_holds_every_figure_and_the_claims_with_captions(e2e_workdir, report):
     text = report.read_text()
     for name in ("F1_staircase.png", "F2_sequential.png", "F10_dmf.png", "claims.html", "T1.html", "T4.html"):
         assert name in text
@@ -86,13 +94,53 @@ def test_report_holds_every_figure_and_the_claims_with_captions(e2e_workdir, tmp
         " ".join(html.unescape(re.sub(r"<[^>]+>", " ", c)).split()) for c in re.findall(r"<td>(.*?)</td>", page, re.S)
     ]
     for row in claims.itertuples():
-        at = cells.index(row.claim_id)  # a row of the claims table: id, kind, verdict, measured, criterion, ...
-        assert cells[at + 1 : at + 3] == [row.kind, "passed" if row.passed else "FAILED"]
+        at = cells.index(row.claim_id)  # a row of the compact claims table: id, kind, verdict, measured, criterion,
+        assert cells[at + 1 : at + 3] == [row.kind, "passed" if row.passed else "FAILED"]  # statement
         assert cells[at + 4] == row.criterion
+        assert cells[at + 5] == row.statement
+    assert "claims.html" in re.findall(r"<a [^>]*>([^<]*)</a>", page)  # the full rows, one click away
+
+
+# Drawn into the page once the report's styles have laid it out (its scrolling box a flex container, the rule graph
+# drawn): the boxes (left, top, right, bottom) of the claims table, the rule graph and the page, the scrolling box at
+# its top.
+BOXES = """<script>addEventListener("load", () => {
+  const probe = setInterval(() => {
+    const page = document.querySelector(".document"), graph = document.querySelector("#rulegraph canvas");
+    const scroller = page && page.closest(".overflow-auto");
+    if (!graph || !scroller || getComputedStyle(scroller).display !== "flex") return;
+    clearInterval(probe);
+    scroller.scrollTop = 0;
+    const box = (e) => {
+      const r = e.getBoundingClientRect();
+      return [r.left, r.top, r.right, r.bottom];
+    };
+    const out = document.createElement("pre");
+    out.id = "boxes";
+    out.textContent = JSON.stringify({table: box(page.querySelector("table")), graph: box(graph), page: box(page)});
+    document.body.append(out);
+  }, 100);
+});</script>"""
+
+
+def test_report_first_page_reads_in_a_1280_pixel_wide_browser(report, tmp_path):
+    """The claims table sits beside the rule graph, its box clear of the graph's, and the page's top is in reach."""
+    probed = tmp_path / "report.html"
+    text = report.read_text()
+    probed.write_text(text[: text.rindex("</body>")] + BOXES + text[text.rindex("</body>") :])
+    found = re.search(r'<pre id="boxes">(.*?)</pre>', rendered_page(probed))
+    assert found, "the report's first page was not laid out (no flex layout, or no rule graph)"
+    boxes = json.loads(found.group(1))
+    (left, top, right, bottom), (g_left, g_top, g_right, g_bottom) = boxes["table"], boxes["graph"]
+    assert right - left > 300 and g_right - g_left > 100, boxes  # both drawn
+    assert top < g_bottom and g_top < bottom, boxes  # side by side
+    assert right <= g_left, boxes  # the table ends before the graph begins
+    assert boxes["page"][1] >= 0, boxes  # scrolled to the top, the page starts in the window
 
 
 def rendered_page(html_file):
-    """The report's first page as a real browser renders it (headless Chromium's DOM after its scripts ran).
+    """The report's first page as a real browser 1280 pixels wide renders it (headless Chromium's DOM after its
+    scripts ran).
 
     CI installs Chromium; elsewhere a missing browser skips, unless REQUIRE_CHROMIUM=1 makes it a failure."""
     browser = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -100,7 +148,8 @@ def rendered_page(html_file):
         if os.environ.get("REQUIRE_CHROMIUM") == "1":
             pytest.fail("chromium is required (REQUIRE_CHROMIUM=1) but not installed")
         pytest.skip("chromium not installed (apt-get install chromium)")
-    flags = ["--headless", "--no-sandbox", "--disable-gpu", "--virtual-time-budget=8000", "--dump-dom"]
+    flags = ["--headless", "--no-sandbox", "--disable-gpu", "--virtual-time-budget=8000", "--window-size=1280,900"]
+    flags.append("--dump-dom")
     proc = subprocess.run([browser, *flags, f"file://{html_file}"], capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr[-2000:]
     return proc.stdout

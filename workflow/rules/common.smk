@@ -7,9 +7,8 @@ from snakemake.exceptions import WorkflowError
 
 from implicitreg.claims.registry import experiments_read
 from implicitreg.config import check, grid
-from implicitreg.config.grid import describe_dmf
-from implicitreg.data.spectra import describe as describe_dataset
-from implicitreg.io import closure, contract, locks, provenance, session, shards
+from implicitreg.figures import inputs as figure_io
+from implicitreg.io import closure, contract, locks, pages, provenance, session, shards
 
 session.configure_jobs()
 
@@ -142,48 +141,16 @@ def code_for(script, *modules):
 
 
 def report_caption(name):
-    """The report caption workflow/report/{name}.rst (every figure needs one)."""
-    path = Path(workflow.basedir) / "workflow" / "report" / f"{name}.rst"
-    if not path.is_file():
-        raise WorkflowError(
-            f"{name} has no report caption: write workflow/report/{name}.rst"
-        )
-    return path.read_text()
-
-
-def data_sentence(fig):
-    """The data of figure ``fig`` in numbers, generated from the config for its caption."""
-    parts = []
-    for analysis in FIGURE_SPECS[fig].analyses:
-        for key in ("experiment", "aligned"):
-            name = ANALYSES[analysis].get(key)
-            if name in config["experiments"]:
-                for ds in config["experiments"][name]["datasets"]:
-                    parts.append(describe_dataset(ds, config["datasets"][ds]))
-            elif name in config.get("dmf_experiments", {}):
-                parts.append(describe_dmf(name, config["dmf_experiments"][name]))
-    return "\n\n**Data** (from the config): " + "; ".join(dict.fromkeys(parts)) + "."
+    """The report caption workflow/report/{name}.rst (io/pages.py)."""
+    return pages.caption(Path(workflow.basedir) / "workflow" / "report", name)
 
 
 FIGURE_SPECS = {f.fig: f for f in FIGURES}
 
 
 def figure_inputs(wildcards):
-    """The tables a figure reads, and the datasets of its analyses' GD experiments."""
-    spec = FIGURE_SPECS[wildcards.fig]
-    experiments = [ANALYSES[a]["experiment"] for a in spec.analyses]
-    datasets = [f for e in experiments if e in RUNS for f in dataset_files(e)]
-    return {t: table(t) for t in spec.tables} | {"datasets": datasets}
-
-
-def figure_paper(fig):
-    """The report subcategory of figure ``fig``: F1-F9 (G19, sorted by name) before F10 (C22)."""
-    dmf = "dmf" in FIGURE_SPECS[fig].analyses
-    return "2. Deep matrix factorization (C22)" if dmf else "1. Linear networks (G19)"
-
-
-def figure_module(fig):
-    return f"implicitreg.figures.{fig.lower()}_{FIGURE_SPECS[fig].stem}"
+    """The tables figure {fig} reads (run tables: its experiments' parts) and its datasets (figures/inputs.py)."""
+    return figure_io.inputs(FIGURE_SPECS[wildcards.fig], config)
 
 
 def final_targets():

@@ -1,5 +1,7 @@
 """The claims (RST for the report's first page, HTML) and tables T1-T4 (HTML) as report pages."""
 
+from pathlib import Path
+
 from implicitreg.claims import report
 from implicitreg.io import contract, files, job
 from implicitreg.io.pages import table_page
@@ -8,7 +10,7 @@ job.start(snakemake.log[0])  # noqa: F821
 sm = snakemake  # noqa: F821
 claims = contract.read_table("claims", sm.input.claims)
 with files.atomic_path(sm.output.rst) as tmp:
-    tmp.write_text(report.rst_table(claims, sm.params.figures))
+    tmp.write_text(report.rst_table(claims, Path(sm.output.claims).name))
 with files.atomic_path(sm.output.claims) as tmp:
     tmp.write_text(report.html_table(claims, {fig: f"../../figures/{name}" for fig, name in sm.params.figures.items()}))
 for name, source, page in zip(sm.params.tables, sm.input.tables, sm.output.tables):

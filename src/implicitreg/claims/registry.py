@@ -16,6 +16,7 @@ import pandas as pd
 
 from implicitreg.claims import depth, factorization, generalization, path, rotation, sequential, step_size
 from implicitreg.claims.rows import COLUMNS, Measurement, row
+from implicitreg.io import contract
 
 
 @dataclass(frozen=True)
@@ -155,5 +156,4 @@ def experiments_read(claim: Claim, config: dict) -> list[str] | None:
     """The experiments whose runs claim ``claim`` reads (``None``: every run, for claims of no analysis)."""
     if claim.analysis is None:
         return None
-    spec = config["analyses"][claim.analysis]
-    return [spec[k] for k in ("experiment", "aligned") if k in spec]
+    return contract.analysis_experiments(config["analyses"][claim.analysis])

@@ -76,24 +76,20 @@ def html_table(claims: pd.DataFrame, figure_links: dict[str, str]) -> str:
             f"<tbody>\n{rows}\n</tbody></table></body></html>\n")  # fmt: skip
 
 
-def rst_table(claims: pd.DataFrame, figure_targets: dict[str, str]) -> str:
-    """The claims as an RST list-table for the report's first page; evidence figures link to the report's entries
-    (``figure_targets``: ``{"F2": "F2_sequential.png"}``, Snakemake's link targets are file names)."""
+def rst_table(claims: pd.DataFrame, full_page: str) -> str:
+    """The claims as a compact RST list-table for the report's first page: claim, kind, verdict, measured,
+    criterion, statement. The full rows (source, scope, metric, evidence) are one click away: the report item
+    ``full_page`` of the Claims category (Snakemake's link targets are file names)."""
 
     def cell(text) -> str:
         return str(text).replace("|", "/").replace("*", "\\*").replace("`", "'").replace("_", "\\_")
 
-    def evidence(text: str) -> str:
-        items = [s.strip() for s in text.split(",")]
-        return ", ".join(f"`{i} <{figure_targets[i.rstrip('ab')]}_>`_" if i.rstrip("ab") in figure_targets
-                         else cell(i) for i in items)  # fmt: skip
-
-    out = [f"**{summary(claims)}.** ``passed`` is the criterion evaluated on ``measured``; the scope is the premise.",
-           "", ".. list-table::", "   :header-rows: 1", "",
-           "   * - claim", "     - kind", "     - verdict", "     - measured", "     - criterion", "     - statement",
-           "     - scope", "     - evidence"]  # fmt: skip
+    out = [f"**{summary(claims)}.** ``passed`` is the criterion evaluated on ``measured``. Source, scope (the",
+           f"premise), metric and evidence of every claim: `{full_page}`_ (category Claims).", "",
+           ".. list-table::", "   :header-rows: 1", "   :widths: 6 9 9 10 20 46", "",
+           "   * - claim", "     - kind", "     - verdict", "     - measured", "     - criterion",
+           "     - statement"]  # fmt: skip
     for r in claims.itertuples(index=False):
         out += [f"   * - {r.claim_id}", f"     - {r.kind}", f"     - **{verdict(r.passed)}**",
-                f"     - {r.measured:.4g}", f"     - ``{r.criterion}``", f"     - {cell(r.statement)}",
-                f"     - {cell(r.scope)}", f"     - {evidence(r.evidence)}"]  # fmt: skip
+                f"     - {r.measured:.4g}", f"     - ``{r.criterion}``", f"     - {cell(r.statement)}"]  # fmt: skip
     return "\n".join(out) + "\n"

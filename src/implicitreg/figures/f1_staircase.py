@@ -48,7 +48,5 @@ def figure_f1(runs: pd.DataFrame, components: pd.DataFrame, sigma, t_max: float)
 
 def draw(tables: dict, datasets: dict, config: dict):
     """F1 from the run and component tables and the staircase dataset's ``sigma``."""
-    runs = tables["runs"]
-    runs = runs[runs["experiment"] == config["analyses"]["staircase"]["experiment"]]
     sigma = next(iter(datasets.values()))["sigma"]
-    return figure_f1(runs, tables["components"], sigma, config["analyses"]["staircase"]["t_max"])
+    return figure_f1(tables["runs"], tables["components"], sigma, config["analyses"]["staircase"]["t_max"])

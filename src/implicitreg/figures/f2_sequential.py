@@ -46,9 +46,4 @@ def figure_f2(runs: pd.DataFrame, components: pd.DataFrame, transitions: pd.Data
 
 def draw(tables: dict, datasets: dict, config: dict):
     """F2 from the run, component and transition tables of the sequential analysis."""
-    runs = tables["runs"]
-    return figure_f2(
-        runs[runs["experiment"] == config["analyses"]["sequential"]["experiment"]],
-        tables["components"],
-        tables["transitions"],
-    )
+    return figure_f2(tables["runs"], tables["components"], tables["transitions"])

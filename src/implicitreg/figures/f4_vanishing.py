@@ -66,9 +66,7 @@ def figure_f4(runs: pd.DataFrame, components: pd.DataFrame, distances: pd.DataFr
 
 def draw(tables: dict, datasets: dict, config: dict):
     """F4 from the run, component and staircase-distance tables and the dataset's spectrum."""
-    runs = tables["runs"]
-    runs = runs[runs["experiment"] == config["analyses"]["vanishing"]["experiment"]]
     data = next(iter(datasets.values()))
     m = data["sigma"].size
-    return figure_f4(runs, tables["components"], tables["staircase_limit"], data["sigma"], data["lam"][:m],
+    return figure_f4(tables["runs"], tables["components"], tables["staircase_limit"], data["sigma"], data["lam"][:m],
                      config["analyses"]["vanishing"]["t_max"])  # fmt: skip

@@ -100,7 +100,6 @@ def figure_f6(phase: pd.DataFrame, components: pd.DataFrame, examples, delta_exa
 
 def draw(tables: dict, datasets: dict, config: dict):
     """F6 from the phase cells, with example trajectories at the middle ``delta``."""
-    phase, components = tables["phase"], tables["components"]
-    components = components[components["run_id"].isin(phase["run_id"])].reset_index(drop=True)
+    phase = tables["phase"]
     deltas = sorted(phase["delta"].unique())
-    return figure_f6(phase, components, config["analyses"]["phase"]["examples"], deltas[len(deltas) // 2])
+    return figure_f6(phase, tables["components"], config["analyses"]["phase"]["examples"], deltas[len(deltas) // 2])

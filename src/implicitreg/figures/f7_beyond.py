@@ -70,8 +70,5 @@ def figure_f7(runs, components, transitions, rotation, aligned_experiment: str, 
 def draw(tables: dict, datasets: dict, config: dict):
     """F7 from the random-initialization runs with their aligned reference, and the rotation table."""
     spec = config["analyses"]["random_init"]
-    runs = tables["runs"]
-    runs = runs[runs["experiment"].isin([spec["experiment"], spec["aligned"]])]
-    components = tables["components"]
-    components = components[components["run_id"].isin(runs["run_id"])].reset_index(drop=True)
-    return figure_f7(runs, components, tables["transitions"], tables["rotation"], spec["aligned"], spec["experiment"])
+    return figure_f7(tables["runs"], tables["components"], tables["transitions"], tables["rotation"], spec["aligned"],
+                     spec["experiment"])  # fmt: skip

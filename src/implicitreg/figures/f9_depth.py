@@ -65,7 +65,4 @@ def figure_f9(runs: pd.DataFrame, components: pd.DataFrame, table: pd.DataFrame)
 
 def draw(tables: dict, datasets: dict, config: dict):
     """F9 from the depth analysis's runs, components and transition table."""
-    runs = tables["runs"]
-    runs = runs[runs["experiment"] == config["analyses"]["depth"]["experiment"]]
-    components = tables["components"]
-    return figure_f9(runs, components[components["run_id"].isin(runs["run_id"])], tables["depth_transitions"])
+    return figure_f9(tables["runs"], tables["components"], tables["depth_transitions"])

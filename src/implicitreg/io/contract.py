@@ -134,12 +134,14 @@ TABLES: dict[str, Table] = dict([
 
 @dataclass(frozen=True)
 class Figure:
-    """Figure ``fig``: ``figures/{fig}_{stem}.{pdf,png}``, drawn from ``tables`` for ``analyses``."""
+    """Figure ``fig``: ``figures/{fig}_{stem}.{pdf,png}``, drawn from ``tables`` for ``analyses``; its run tables
+    (``RUN_TABLES``) hold the runs of the experiments of the analyses ``runs_of`` (``None``: all its analyses)."""
 
     fig: str
     stem: str
     analyses: tuple[str, ...]
     tables: tuple[str, ...]
+    runs_of: tuple[str, ...] | None = None
 
     def files(self) -> list[str]:
         return [FIGURE.format(fig=self.fig, stem=self.stem, ext=ext) for ext in FIGURE_FORMATS]
@@ -152,7 +154,8 @@ FIGURES: dict[str, Figure] = {f.fig: f for f in [
     Figure("F4", "vanishing", ("vanishing",), ("runs", "components", "staircase_limit")),
     Figure("F5", "rrr_path", ("rrr_path",), ("rrr_path", "T2", "transitions")),
     Figure("F6", "phase", ("phase",), ("phase", "runs", "components")),
-    Figure("F7", "beyond", ("random_init", "rotation"), ("runs", "components", "transitions", "rotation")),
+    Figure("F7", "beyond", ("random_init", "rotation"), ("runs", "components", "transitions", "rotation"),
+           runs_of=("random_init",)),
     Figure("F8", "generalization", ("generalization",), ("test_risk", "T3")),
     Figure("F9", "depth", ("depth",), ("runs", "components", "depth_transitions")),
     Figure("F10", "dmf", ("dmf",), ("dmf_runs", "dmf_trajectories", "dmf_stages", "dmf_curvature")),
@@ -172,6 +175,12 @@ def experiment_table(table: str, experiment: str) -> str:
 def shard_table(table: str) -> str:
     """The part of run table ``table`` built from one shard, with ``{experiment}``, ``{k}``, ``{K}`` left open."""
     return SHARD_TABLE.replace("{name}", TABLES[table].path.rsplit("/", 1)[1])
+
+
+def analysis_experiments(spec: dict) -> list[str]:
+    """The experiments analysis ``spec`` (an entry of config ``analyses:``) reads: its ``experiment``, then its
+    ``aligned`` reference where it has one."""
+    return [spec[k] for k in ("experiment", "aligned") if k in spec]
 
 
 def active_tables(analyses) -> list[str]:
@@ -208,6 +217,15 @@ def read_table(table: str, path: str | None = None) -> pd.DataFrame:
 
     path = path or TABLES[table].path
     return pd.read_parquet(path) if str(path).endswith(".parquet") else pd.read_csv(path)
+
+
+def read_parts(table: str, paths) -> pd.DataFrame:
+    """Read results table ``table`` from its file (a path) or from its parts (a list of paths: a run table's
+    experiments), concatenated in order."""
+    import pandas as pd
+
+    parts = [paths] if isinstance(paths, str) else list(paths)
+    return pd.concat([read_table(table, p) for p in parts], ignore_index=True)
 
 
 def markdown() -> str:

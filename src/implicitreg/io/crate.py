@@ -15,8 +15,11 @@ The crate's root is the directory the pipeline ran in; ``ro-crate-metadata.json`
 - every source file with the SHA-256 the manifest header recorded, and the package versions as
   ``SoftwareApplication`` entities (the workflow's and each tool's ``softwareRequirements``).
 
+Every action has the contributors' organization as its ``agent``; every package its PyPI (Python: python.org)
+release page as ``@id`` and ``url``; each rule the code commit as its version; ``README.md`` is about the crate.
 Nothing in it is read from the clock: ``datePublished`` is the commit's date (the manifest's
-modification time outside a git checkout).
+modification time outside a git checkout), and no action has an ``endTime`` (a RECOMMENDED property, like an
+absolute URL for the rules and the organization, which the repository does not name: tests/io/test_crate.py).
 """
 
 from __future__ import annotations
@@ -50,6 +53,8 @@ EXTRA_TERMS = {
     "ComputationalWorkflow": "https://bioschemas.org/ComputationalWorkflow",
 }
 SNAKEMAKE = "https://snakemake.github.io"
+BIOSCHEMAS_WORKFLOW = "https://bioschemas.org/profiles/ComputationalWorkflow/1.0-RELEASE"
+README = "README.md"
 RO_CRATE = "1.1"  # the RO-Crate version the Provenance Run Crate 0.5 profile builds on
 
 
@@ -78,6 +83,13 @@ def publication_date(head: dict[str, str], manifest: Path, root: Path | None) ->
         if proc.returncode == 0 and proc.stdout.strip():
             return proc.stdout.strip()
     return datetime.datetime.fromtimestamp(manifest.stat().st_mtime, datetime.UTC).isoformat(timespec="seconds")
+
+
+def package_url(name: str, version: str) -> str:
+    """The release page of a package of the run: Python's at python.org, any other on PyPI."""
+    if name == "python":
+        return f"https://www.python.org/downloads/release/python-{version.replace('.', '')}/"
+    return f"https://pypi.org/project/{name}/{version}/"
 
 
 def entity(crate: ROCrate, identifier: str, type_: str | list[str], **props) -> ContextEntity:
@@ -119,8 +131,8 @@ def build(
         f"(uncommitted changes: {dirty}), config SHA-256 {head.get('config_sha256', 'unknown')}."
     )
     crate.license = entity(crate, "https://spdx.org/licenses/MIT", "CreativeWork", name="MIT License")
-    crate.root_dataset["author"] = entity(crate, "#implicitreg-contributors", "Organization", name=AUTHOR)
-    crate.root_dataset["publisher"] = crate.root_dataset["author"]
+    author = entity(crate, "#implicitreg-contributors", "Organization", name=AUTHOR)
+    crate.root_dataset["author"] = crate.root_dataset["publisher"] = author
     crate.metadata["conformsTo"] = [{"@id": f"https://w3id.org/ro/crate/{RO_CRATE}"}, {"@id": WORKFLOW_RO_CRATE}]
     crate.datePublished = publication_date(head, manifest, Path(root) if root else None)
     crate.root_dataset["conformsTo"] = [{"@id": p} for p in PROFILES]
@@ -128,10 +140,13 @@ def build(
         entity(crate, pid, "CreativeWork", name=name, version=pid.rsplit("/", 1)[1])
 
     requirements = [
-        entity(crate, f"#package/{name}", "SoftwareApplication", name=name, version=version)
+        entity(crate, url, "SoftwareApplication", name=name, version=version, url=url)
         for name, version in sorted(packages.items())
+        for url in [package_url(name, version)]
     ]
-    engine = entity(crate, SNAKEMAKE, "SoftwareApplication", name="Snakemake", version=packages.get("snakemake", ""))
+    engine = entity(
+        crate, SNAKEMAKE, "SoftwareApplication", name="Snakemake", version=packages.get("snakemake", ""), url=SNAKEMAKE
+    )
     code = {
         rel: crate.add_file(
             dest_path=rel, properties={"name": rel, "sha256": digest, "encodingFormat": media_type(rel)}
@@ -168,6 +183,7 @@ def build(
             f"#rule/{rule}",
             "SoftwareApplication",
             name=f"rule {rule}",
+            version=commit,
             hasPart=[code[s] for s in rule_code],
             softwareRequirements=requirements,
         )
@@ -182,6 +198,8 @@ def build(
             "name": "implicitreg workflow",
             "version": commit,
             "sha256": sources.get(WORKFLOW, ""),
+            "encodingFormat": media_type(WORKFLOW),
+            "conformsTo": {"@id": BIOSCHEMAS_WORKFLOW},
             "programmingLanguage": entity(
                 crate, "#snakemake-language", "ComputerLanguage", name="Snakemake", url=SNAKEMAKE
             ),
@@ -191,6 +209,10 @@ def build(
         },
     )
     crate.mainEntity = workflow
+    crate.add_file(
+        dest_path=README,
+        properties={"name": "the project's README", "about": crate.root_dataset, "encodingFormat": media_type(README)},
+    )
 
     controls = []
     for (rule, wildcards, params, inputs), job_rows in jobs_of(rows).items():
@@ -211,11 +233,20 @@ def build(
             name=label,
             description=f"The job of {label}: its inputs and parameters (object) made its outputs (result).",
             instrument=tools[rule],
+            agent=author,
             object=used,
             result=[files[r["path"]] for r in job_rows],
         )
         controls.append(
-            entity(crate, f"{job_id}/control", "ControlAction", name=label, instrument=steps[rule], object=action)
+            entity(
+                crate,
+                f"{job_id}/control",
+                "ControlAction",
+                name=label,
+                instrument=steps[rule],
+                object=action,
+                agent=author,
+            )
         )
 
     run = entity(
@@ -225,6 +256,7 @@ def build(
         name="snakemake run of the implicitreg workflow",
         description="The whole run: the resolved config (object) made every output (result).",
         instrument=workflow,
+        agent=author,
         object=[config_file],
         result=list(files.values()),
     )
@@ -234,6 +266,7 @@ def build(
         "OrganizeAction",
         name="Snakemake orchestration",
         instrument=engine,
+        agent=author,
         object=controls,
         result=run,
     )

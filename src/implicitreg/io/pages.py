@@ -1,8 +1,9 @@
-"""A results table as a standalone HTML page (for the report): a title, a caption and the table."""
+"""Report pages: a results table as a standalone HTML page (a title, a caption and the table), and the captions."""
 
 from __future__ import annotations
 
 import html
+from pathlib import Path
 
 import pandas as pd
 
@@ -16,3 +17,11 @@ def table_page(df: pd.DataFrame, title: str, caption: str = "") -> str:
     return (f"<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>{html.escape(title)}</title>"
             f"<style>{STYLE}</style></head><body><h1>{html.escape(title)}</h1><p>{html.escape(caption)}</p>"
             f"{table}</body></html>\n")  # fmt: skip
+
+
+def caption(report_dir: Path, name: str) -> str:
+    """The report caption ``{report_dir}/{name}.rst`` of figure or table ``name`` (every one needs its own)."""
+    path = Path(report_dir) / f"{name}.rst"
+    if not path.is_file():
+        raise FileNotFoundError(f"{name} has no report caption: write workflow/report/{name}.rst")
+    return path.read_text()
