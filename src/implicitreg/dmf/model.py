@@ -35,6 +35,7 @@ from scipy.linalg import eigh_tridiagonal
 
 from implicitreg.data.spectra import haar_orthogonal
 from implicitreg.data.trajectory import log_grid
+from implicitreg.dmf import kernel
 
 
 def make_target(n: int, singular_values, rng: np.random.Generator) -> np.ndarray:
@@ -286,3 +287,40 @@ def simulate(
         if k < max_steps:
             F = [f - eta * g for f, g in zip(F, grads)]
     return DMFTrajectory(np.array(steps), np.array(losses), np.array(gnorms), np.array(svs), snaps, status, k)
+
+
+def simulate_batch(
+    problems: list[tuple[np.ndarray, np.ndarray, list[np.ndarray], float]],
+    *,
+    max_steps: int,
+    n_log: int,
+    n_sv: int,
+    tol: float,
+) -> list[DMFTrajectory]:
+    """``simulate`` for every ``(M, mask, factors0, eta)`` of a batch of equal ``n`` and depth, in one call of the
+    compiled kernel ``kernel.run_batch`` (no Python per iteration): the same trajectories as ``simulate`` run by
+    run, to the last bit where the kernel's BLAS rounds as numpy's. The singular values are taken afterwards from
+    the logged factors, as ``simulate`` takes them.
+    """
+    B = len(problems)
+    F0 = np.array([np.asarray(f0, float) for _, _, f0, _ in problems])
+    M = np.array([m for m, _, _, _ in problems], float)
+    mask = np.array([p for _, p, _, _ in problems], float)
+    c = np.array([weight(p) for p in mask])
+    threshold = np.array([tol * np.linalg.norm(m) for m in M])
+    eta = np.array([e for _, _, _, e in problems], float)
+    log_mask = log_grid(max_steps, n_log)
+    T = int(log_mask.sum()) + 1  # the logged grid and the stopping iteration
+    steps, loss_, gnorm = np.zeros((B, T), np.int64), np.zeros((B, T)), np.zeros((B, T))
+    snaps = np.zeros((B, T) + F0.shape[1:])
+    n_logged, status, n_steps = np.zeros(B, np.int64), np.zeros(B, np.int64), np.zeros(B, np.int64)
+    kernel.run_batch(F0, M, mask, c, threshold, eta, max_steps, log_mask, steps, loss_, gnorm, snaps, n_logged,
+                     status, n_steps)  # fmt: skip
+    out = []
+    for b in range(B):
+        t = n_logged[b]
+        factors = [list(snaps[b, i]) for i in range(t)]
+        sv = np.array([np.linalg.svd(product(f), compute_uv=False)[:n_sv] for f in factors])
+        out.append(DMFTrajectory(steps[b, :t], loss_[b, :t], gnorm[b, :t], sv, factors,
+                                 kernel.STATUS_NAMES[status[b]], int(n_steps[b])))  # fmt: skip
+    return out
