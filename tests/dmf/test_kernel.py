@@ -86,3 +86,12 @@ def test_a_shard_in_batches_equals_its_runs_through_the_reference_path():
                 np.testing.assert_allclose(got[key], value, rtol=1e-12, atol=1e-12 * np.abs(value).max(), err_msg=key)
             else:
                 np.testing.assert_array_equal(got[key], value, err_msg=key)
+
+
+@pytest.mark.parametrize("depth,observed", [(1, 1.0), (2, 1.0), (3, 1.0), (4, 1.0), (3, 0.6), (4, 0.6)])
+def test_compiled_hessian_products_equal_the_numpy_recurrences(depth, observed):
+    M, mask, F = problem(6, depth, 2, observed, 1.0, seed=depth)
+    hess = dmf.Hessian(F, M, mask)
+    for v in np.random.default_rng(depth).standard_normal((3, depth * 36)):
+        want = hess.matvec_reference(v)
+        np.testing.assert_allclose(hess.matvec(v), want, rtol=0, atol=1e-12 * np.abs(want).max())

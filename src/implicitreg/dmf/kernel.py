@@ -147,3 +147,42 @@ def run_batch(factors0, M, mask, c, threshold, eta, max_steps, log_mask, log_ste
             if k < max_steps:
                 F -= eta[r] * grads
         n_logged[r] = t
+
+
+@njit(cache=True)
+def hessian_matvec(F, A, B, GBt, AtG, cmask, V, out, dB, dA, step, tmp):
+    """``out = H V`` by the recurrences of ``model.Hessian`` (same products, same order of additions).
+
+    ``A[j] = WN ... W{j+1}`` (unused at ``j = N-1``, the identity), ``B[j] = W{j-1} ... W1`` (unused at ``j = 0``),
+    ``GBt[j] = G B_j^T``, ``AtG[j] = A_j^T G`` and ``cmask = (n^2/|Omega|) P``; ``dB``, ``dA``, ``step`` and ``tmp``
+    are work space. ``dB[j]`` (``j >= 1``) and ``dA[j]`` (``j <= N-2``) are the directional derivatives of
+    ``B_j`` and ``A_j``; ``dB[0]`` and ``dA[N-1]`` are zero.
+    """
+    N = F.shape[0]
+    dB[1] = V[0]
+    for j in range(1, N):
+        np.dot(V[j], B[j], step)
+        np.dot(F[j], dB[j], tmp)
+        dB[j + 1] = step + tmp
+    if N > 1:
+        dA[N - 2] = V[N - 1]
+    for j in range(N - 2, 0, -1):
+        np.dot(A[j], V[j], step)
+        np.dot(dA[j], F[j], tmp)
+        dA[j - 1] = step + tmp
+    dG = cmask * dB[N]
+    for j in range(N):
+        if j == N - 1:
+            step[:] = dG
+        else:
+            np.dot(A[j].T, dG, step)
+        if j == 0:
+            out[j] = step
+        else:
+            np.dot(step, B[j].T, out[j])
+        if j < N - 1:
+            np.dot(dA[j].T, GBt[j], tmp)
+            out[j] += tmp
+        if j > 0:
+            np.dot(AtG[j], dB[j].T, tmp)
+            out[j] += tmp

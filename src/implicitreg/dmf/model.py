@@ -134,8 +134,21 @@ class Hessian:
         self.G = self.c * mask * (mul(self.F[-1], self.B[-1]) - M)
         self.GBt = [mul(self.G, None if b is None else b.T) for b in self.B]
         self.AtG = [mul(None if a is None else a.T, self.G) for a in self.A]
+        eye = np.eye(self.n)  # stands for the unused identity entries of the stacks
+        self.stacks = tuple(np.array([eye if m is None else m for m in ms]) for ms in (self.A, self.B))
+        self.stacks += (np.array(self.F), np.array(self.GBt), np.array(self.AtG), self.c * mask)
+        self.work = (np.zeros((N + 1, self.n, self.n)), np.zeros((N, self.n, self.n)), np.zeros((self.n, self.n)),
+                     np.zeros((self.n, self.n)))  # fmt: skip
 
     def matvec(self, v: np.ndarray) -> np.ndarray:
+        """``H v`` by the compiled ``kernel.hessian_matvec``: ``matvec_reference``'s products in its order."""
+        A, B, F, GBt, AtG, cmask = self.stacks
+        out = np.empty((self.N, self.n, self.n))
+        kernel.hessian_matvec(F, A, B, GBt, AtG, cmask, v.reshape(self.N, self.n, self.n), out, *self.work)
+        return out.ravel()
+
+    def matvec_reference(self, v: np.ndarray) -> np.ndarray:
+        """``H v`` in numpy, by the recurrences of the class docstring."""
         N, n, F, A, B = self.N, self.n, self.F, self.A, self.B
         V = v.reshape(N, n, n)
         dB = [None] * (N + 1)  # dB[j] = d(W{j-1} ... W1); None is zero
