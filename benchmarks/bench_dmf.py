@@ -10,7 +10,9 @@ Takes the runs of a DMF experiment of ``config.yaml`` (its settings, only the gi
 their ratio, and the largest difference between the two paths over every logged loss, gradient norm, singular
 value and factor (relative to the largest entry of each), ``0`` when they are the same bits. It then times the rest
 of a DMF job on the batched trajectories (``experiment.run_arrays``: stages, Hessian curvature at the plateau
-midpoints and the end point) and the store write, so the shares of a job's time can be read off. The first
+midpoints and the end point) and the store write, so the shares of a job's time can be read off, and Lanczos at
+every curvature point with the numpy Hessian-vector products (``Hessian.matvec_reference``) against the compiled
+ones (``Hessian.matvec``). The first
 kernel call (loading the compiled kernel from the cache beside the sources, or compiling it) is timed apart.
 BLAS runs on one thread, as in the workflow.
 """
@@ -90,6 +92,18 @@ def main() -> None:
         t0 = time.perf_counter()
         store.write_shard(str(Path(tmp) / "shard-0-of-1.parquet"), arrays)
         t_write = time.perf_counter() - t0
+    lanczos = {"reference": 0.0, "compiled": 0.0}
+    for i, (run, a) in enumerate(zip(runs, arrays)):
+        v0 = np.random.default_rng(i).standard_normal(run.depth * run.n * run.n)
+        for step in a["curvature"][:, 0]:
+            j = int(np.flatnonzero(trajs[i].steps == step)[0])
+            hess = dmf.Hessian(trajs[i].factors[j], problems[i][1], problems[i][2])
+            for name, matvec in (("reference", hess.matvec_reference), ("compiled", hess.matvec)):
+                t0 = time.perf_counter()
+                dmf.lanczos_extremes(matvec, v0, tol=resolution / 10)
+                lanczos[name] += time.perf_counter() - t0
+    print(f"Lanczos at every curvature point: numpy products {lanczos['reference']:.2f} s, compiled "
+          f"{lanczos['compiled']:.2f} s, ratio {lanczos['reference'] / lanczos['compiled']:.1f}")  # fmt: skip
     job = total_new + t_rest + t_write
     print(f"rest of the job: stages and curvature {t_rest:.2f} s, store write {t_write:.2f} s; "
           f"shares of a batched job: GD {total_new / job:.0%}, curvature {t_rest / job:.0%}, "

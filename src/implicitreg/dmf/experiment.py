@@ -1,4 +1,8 @@
-"""Simulate one DMF run (``implicitreg.config.grid.DMFRun``): trajectory, stages and Hessian curvature.
+"""Simulate DMF runs (``implicitreg.config.grid.DMFRun``): trajectory, stages and Hessian curvature.
+
+``simulate_dmf_runs`` runs a shard, its trajectories in batches of the compiled kernel (``dmf.simulate_batch``);
+``simulate_dmf`` runs one run through the reference per-iteration path (``dmf.simulate``); both write the same
+arrays (``run_arrays``).
 
 A DMF experiment is a grid ``rank x (depth, alpha) x seeds`` on ``n x n`` targets with singular values
 ``singular_values[:rank]``; each ``settings`` entry fixes one depth with its step size, iteration budget and
