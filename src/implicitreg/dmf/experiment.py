@@ -90,17 +90,21 @@ def problem(run: DMFRun, exp: dict, config_seed: int):
     return s, M, mask, F0
 
 
-def trajectories(runs: list[DMFRun], problems: list, exp: dict, n_log: int) -> list[dmf.DMFTrajectory]:
+def trajectories(runs: list[DMFRun], problems: list, exp: dict, n_log: int, stream=None) -> list[dmf.DMFTrajectory]:
     """The GD trajectory of every run, in order: runs of equal ``(n, depth, max_steps)`` in one batch of the
-    compiled kernel (``dmf.simulate_batch``), so a run's trajectory does not depend on the other runs."""
+    compiled kernel (``dmf.simulate_batch``), so a run's trajectory does not depend on the other runs. A line on
+    ``stream`` (default ``sys.stderr``) announces each batch and one reports its time."""
     groups: dict[tuple[int, int, int], list[int]] = {}
     for i, run in enumerate(runs):
         groups.setdefault((run.n, run.depth, run.max_steps), []).append(i)
     out: list = [None] * len(runs)
-    for (_, _, max_steps), idx in groups.items():
+    for (n, depth, max_steps), idx in groups.items():
+        log = ProgressLog(f"batch n={n} depth={depth}", max_steps, stream)
+        log.done(f"{len(idx)} runs of {max_steps} iterations at most")
         batch = [(problems[i][1], problems[i][2], problems[i][3], runs[i].eta) for i in idx]
         trajs = dmf.simulate_batch(batch, max_steps=max_steps, n_log=n_log, n_sv=max(exp["rank"]) + 1,
                                    tol=exp["tol"])  # fmt: skip
+        log.done("done")
         for i, traj in zip(idx, trajs):
             out[i] = traj
     return out
@@ -117,11 +121,11 @@ def simulate_dmf_runs(
 ) -> list[dict]:
     """Simulate the runs (one shard); returns the arrays of each run file, in order (``run_arrays``).
 
-    Progress lines (curvature points, one summary per run) go to ``stream`` (default ``sys.stderr``); the arrays
-    do not depend on them.
+    Progress lines (each batch, curvature points, one summary per run) go to ``stream`` (default ``sys.stderr``);
+    the arrays do not depend on them.
     """
     problems = [problem(run, exp, config_seed) for run in runs]
-    trajs = trajectories(runs, problems, exp, n_log)
+    trajs = trajectories(runs, problems, exp, n_log, stream)
     results = []
     for run, prob, traj in zip(runs, problems, trajs):
         progress = ProgressLog(run.run_id, run.max_steps, stream)
