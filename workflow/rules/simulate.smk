@@ -30,7 +30,7 @@ rule simulate_gd:
 
 
 rule simulate_dmf:
-    """The DMF runs of one shard: trajectory, stages and Hessian curvature, run after run."""
+    """The DMF runs of one shard: trajectories in batches of the compiled kernel, stages, Hessian curvature."""
     input:
         code=code_for("simulate_dmf.py"),
     output:

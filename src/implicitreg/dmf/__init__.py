@@ -1,1 +1,1 @@
-"""Deep matrix factorization (THEORY.md section 8): model and Hessian, stages, one run."""
+"""Deep matrix factorization (THEORY.md section 8): model and Hessian, compiled kernel, stages, runs."""

@@ -1,4 +1,8 @@
-"""Simulate one DMF run (``implicitreg.config.grid.DMFRun``): trajectory, stages and Hessian curvature.
+"""Simulate DMF runs (``implicitreg.config.grid.DMFRun``): trajectory, stages and Hessian curvature.
+
+``simulate_dmf_runs`` runs a shard, its trajectories in batches of the compiled kernel (``dmf.simulate_batch``);
+``simulate_dmf`` runs one run through the reference per-iteration path (``dmf.simulate``); both write the same
+arrays (``run_arrays``).
 
 A DMF experiment is a grid ``rank x (depth, alpha) x seeds`` on ``n x n`` targets with singular values
 ``singular_values[:rank]``; each ``settings`` entry fixes one depth with its step size, iteration budget and
@@ -76,6 +80,61 @@ def curvature(
     return rows
 
 
+def problem(run: DMFRun, exp: dict, config_seed: int):
+    """``(s, M, mask, factors0)`` of a run: its target singular values, target, observed mask and initial factors,
+    each drawn from its own stream of the run's seed (``seeds.rng(config_seed, run_id, name)``)."""
+    s = np.asarray(exp["singular_values"][: run.rank], float)
+    M = dmf.make_target(run.n, s, seeds.rng(config_seed, run.run_id, "target"))
+    mask = dmf.make_mask(run.n, run.observed, seeds.rng(config_seed, run.run_id, "mask"))
+    F0 = dmf.init_factors(run.n, run.depth, run.alpha, seeds.rng(config_seed, run.run_id, "init"))
+    return s, M, mask, F0
+
+
+def trajectories(runs: list[DMFRun], problems: list, exp: dict, n_log: int, stream=None) -> list[dmf.DMFTrajectory]:
+    """The GD trajectory of every run, in order: runs of equal ``(n, depth, max_steps)`` in one batch of the
+    compiled kernel (``dmf.simulate_batch``), so a run's trajectory does not depend on the other runs. A line on
+    ``stream`` (default ``sys.stderr``) announces each batch and one reports its time."""
+    groups: dict[tuple[int, int, int], list[int]] = {}
+    for i, run in enumerate(runs):
+        groups.setdefault((run.n, run.depth, run.max_steps), []).append(i)
+    out: list = [None] * len(runs)
+    for (n, depth, max_steps), idx in groups.items():
+        log = ProgressLog(f"batch n={n} depth={depth}", max_steps, stream)
+        log.done(f"{len(idx)} runs of {max_steps} iterations at most")
+        batch = [(problems[i][1], problems[i][2], problems[i][3], runs[i].eta) for i in idx]
+        trajs = dmf.simulate_batch(batch, max_steps=max_steps, n_log=n_log, n_sv=max(exp["rank"]) + 1,
+                                   tol=exp["tol"])  # fmt: skip
+        log.done("done")
+        for i, traj in zip(idx, trajs):
+            out[i] = traj
+    return out
+
+
+def simulate_dmf_runs(
+    runs: list[DMFRun],
+    exp: dict,
+    config_seed: int,
+    n_log: int,
+    rule: dict,
+    resolution: float,
+    stream=None,
+) -> list[dict]:
+    """Simulate the runs (one shard); returns the arrays of each run file, in order (``run_arrays``).
+
+    Progress lines (each batch, curvature points, one summary per run) go to ``stream`` (default ``sys.stderr``);
+    the arrays do not depend on them.
+    """
+    problems = [problem(run, exp, config_seed) for run in runs]
+    trajs = trajectories(runs, problems, exp, n_log, stream)
+    results = []
+    for run, prob, traj in zip(runs, problems, trajs):
+        progress = ProgressLog(run.run_id, run.max_steps, stream)
+        arrays = run_arrays(run, prob, traj, config_seed, rule, resolution, progress)
+        progress.done(f"{arrays['status']} after {arrays['n_steps']} iterations, {arrays['n_stages']} stages")
+        results.append(arrays)
+    return results
+
+
 def simulate_dmf(
     run: DMFRun,
     exp: dict,
@@ -85,16 +144,27 @@ def simulate_dmf(
     resolution: float,
     progress: ProgressLog | None = None,
 ) -> dict:
-    """Simulate one run; returns the arrays of its run file (curvature rows under ``curvature``).
-
-    ``progress`` (optional) reports iterations and curvature points to the job's log; the arrays do not depend on it.
-    """
-    s = np.asarray(exp["singular_values"][: run.rank], float)
-    M = dmf.make_target(run.n, s, seeds.rng(config_seed, run.run_id, "target"))
-    mask = dmf.make_mask(run.n, run.observed, seeds.rng(config_seed, run.run_id, "mask"))
-    F0 = dmf.init_factors(run.n, run.depth, run.alpha, seeds.rng(config_seed, run.run_id, "init"))
+    """Simulate one run with the reference per-iteration path ``dmf.simulate``; returns the arrays of its run
+    file (``run_arrays``). ``progress`` (optional) reports iterations and curvature points to the job's log."""
+    prob = problem(run, exp, config_seed)
+    _, M, mask, F0 = prob
     traj = dmf.simulate(M, mask, F0, run.eta, max_steps=run.max_steps, n_log=n_log,
                         n_sv=max(exp["rank"]) + 1, tol=exp["tol"], progress=progress)  # fmt: skip
+    return run_arrays(run, prob, traj, config_seed, rule, resolution, progress)
+
+
+def run_arrays(
+    run: DMFRun,
+    prob: tuple,
+    traj: dmf.DMFTrajectory,
+    config_seed: int,
+    rule: dict,
+    resolution: float,
+    progress: ProgressLog | None = None,
+) -> dict:
+    """The arrays of a run file from its problem ``(s, M, mask, factors0)`` and trajectory: stages, Hessian
+    curvature (rows under ``curvature``) and the factors at every curvature point."""
+    s, M, mask, F0 = prob
     stages = dmf_stages.detect_stages(traj.steps, traj.sv, s, **rule)
     curv = curvature(run, traj, stages, M, mask, config_seed, resolution, progress)
     meta = asdict(run) | {"run_id": run.run_id, "model": "dmf", "task": run.task, "status": traj.status,

@@ -35,6 +35,7 @@ from scipy.linalg import eigh_tridiagonal
 
 from implicitreg.data.spectra import haar_orthogonal
 from implicitreg.data.trajectory import log_grid
+from implicitreg.dmf import kernel
 
 
 def make_target(n: int, singular_values, rng: np.random.Generator) -> np.ndarray:
@@ -133,8 +134,21 @@ class Hessian:
         self.G = self.c * mask * (mul(self.F[-1], self.B[-1]) - M)
         self.GBt = [mul(self.G, None if b is None else b.T) for b in self.B]
         self.AtG = [mul(None if a is None else a.T, self.G) for a in self.A]
+        eye = np.eye(self.n)  # stands for the unused identity entries of the stacks
+        self.stacks = tuple(np.array([eye if m is None else m for m in ms]) for ms in (self.A, self.B))
+        self.stacks += (np.array(self.F), np.array(self.GBt), np.array(self.AtG), self.c * mask)
+        self.work = (np.zeros((N + 1, self.n, self.n)), np.zeros((N, self.n, self.n)), np.zeros((self.n, self.n)),
+                     np.zeros((self.n, self.n)))  # fmt: skip
 
     def matvec(self, v: np.ndarray) -> np.ndarray:
+        """``H v`` by the compiled ``kernel.hessian_matvec``: ``matvec_reference``'s products in its order."""
+        A, B, F, GBt, AtG, cmask = self.stacks
+        out = np.empty((self.N, self.n, self.n))
+        kernel.hessian_matvec(F, A, B, GBt, AtG, cmask, v.reshape(self.N, self.n, self.n), out, *self.work)
+        return out.ravel()
+
+    def matvec_reference(self, v: np.ndarray) -> np.ndarray:
+        """``H v`` in numpy, by the recurrences of the class docstring."""
         N, n, F, A, B = self.N, self.n, self.F, self.A, self.B
         V = v.reshape(N, n, n)
         dB = [None] * (N + 1)  # dB[j] = d(W{j-1} ... W1); None is zero
@@ -286,3 +300,40 @@ def simulate(
         if k < max_steps:
             F = [f - eta * g for f, g in zip(F, grads)]
     return DMFTrajectory(np.array(steps), np.array(losses), np.array(gnorms), np.array(svs), snaps, status, k)
+
+
+def simulate_batch(
+    problems: list[tuple[np.ndarray, np.ndarray, list[np.ndarray], float]],
+    *,
+    max_steps: int,
+    n_log: int,
+    n_sv: int,
+    tol: float,
+) -> list[DMFTrajectory]:
+    """``simulate`` for every ``(M, mask, factors0, eta)`` of a batch of equal ``n`` and depth, in one call of the
+    compiled kernel ``kernel.run_batch`` (no Python per iteration): the same trajectories as ``simulate`` run by
+    run, to the last bit where the kernel's BLAS rounds as numpy's. The singular values are taken afterwards from
+    the logged factors, as ``simulate`` takes them.
+    """
+    B = len(problems)
+    F0 = np.array([np.asarray(f0, float) for _, _, f0, _ in problems])
+    M = np.array([m for m, _, _, _ in problems], float)
+    mask = np.array([p for _, p, _, _ in problems], float)
+    c = np.array([weight(p) for p in mask])
+    threshold = np.array([tol * np.linalg.norm(m) for m in M])
+    eta = np.array([e for _, _, _, e in problems], float)
+    log_mask = log_grid(max_steps, n_log)
+    T = int(log_mask.sum()) + 1  # the logged grid and the stopping iteration
+    steps, loss_, gnorm = np.zeros((B, T), np.int64), np.zeros((B, T)), np.zeros((B, T))
+    snaps = np.zeros((B, T) + F0.shape[1:])
+    n_logged, status, n_steps = np.zeros(B, np.int64), np.zeros(B, np.int64), np.zeros(B, np.int64)
+    kernel.run_batch(F0, M, mask, c, threshold, eta, max_steps, log_mask, steps, loss_, gnorm, snaps, n_logged,
+                     status, n_steps)  # fmt: skip
+    out = []
+    for b in range(B):
+        t = n_logged[b]
+        factors = [list(snaps[b, i]) for i in range(t)]
+        sv = np.array([np.linalg.svd(product(f), compute_uv=False)[:n_sv] for f in factors])
+        out.append(DMFTrajectory(steps[b, :t], loss_[b, :t], gnorm[b, :t], sv, factors,
+                                 kernel.STATUS_NAMES[status[b]], int(n_steps[b])))  # fmt: skip
+    return out
