@@ -321,3 +321,29 @@ if "dmf" in ANALYSES:
             resolution=config["claims"]["dmf_curvature_resolution"],
         script:
             "../scripts/tabulate_dmf.py"
+
+
+if "population" in ANALYSES:
+
+    rule tabulate_sequential_order:
+        """F11: per (eta, delta) cell the random initializations learned in sigma order, with the exact interval."""
+        input:
+            runs=experiment_table("runs", experiment_of("population")),
+            transitions=experiment_table("transitions", experiment_of("population")),
+            code=code_for("tabulate_sequential_order.py"),
+        output:
+            sequential_order=table("sequential_order"),
+        log:
+            "logs/tables/sequential_order.log",
+        benchmark:
+            "logs/benchmarks/tables/sequential_order.tsv"
+        conda:
+            ENV
+        threads: 1
+        params:
+            datasets={
+                ds: config["datasets"][ds]
+                for ds in config["experiments"][experiment_of("population")]["datasets"]
+            },
+        script:
+            "../scripts/tabulate_sequential_order.py"

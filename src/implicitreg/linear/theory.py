@@ -105,3 +105,12 @@ def flow_half_crossing(lam: float, sigma: float, delta: float, depth: int) -> fl
 def flow_transition(depth: int, lam, sigma, eta: float, delta: float) -> np.ndarray:
     """Refined prediction of the transition iteration for ``L >= 3``: ``k_i ~= t_half(lam_i, sigma_i) / eta``."""
     return np.array([flow_half_crossing(lm, s, delta, depth) / eta for lm, s in zip(lam, sigma)])
+
+
+def last_transition(lam, sigma, eta: float, delta: float) -> float:
+    """The latest predicted two-layer transition, ``max_i k_i`` over the components with ``sigma_i > 0``,
+    ``k_i = (delta + ln(sigma_i/lam_i)) / (2 ln(1 + eta sigma_i))`` (section 4; never earlier than the start-corrected
+    ``k_i^c``, whose ``ln(sigma_i/lam_i - e^{-delta})`` is smaller)."""
+    sigma = np.asarray(sigma, float)
+    live = sigma > 0
+    return float(np.max(predicted_transition(2, np.asarray(lam, float)[: sigma.size][live], sigma[live], eta, delta)))
