@@ -341,9 +341,6 @@ if "population" in ANALYSES:
             ENV
         threads: 1
         params:
-            datasets={
-                ds: config["datasets"][ds]
-                for ds in config["experiments"][experiment_of("population")]["datasets"]
-            },
+            datasets=config["datasets"],
         script:
             "../scripts/tabulate_sequential_order.py"

@@ -15,6 +15,8 @@ import numpy as np
 import pandas as pd
 
 from implicitreg.io.contract import TABLES
+from implicitreg.tables.intervals import clopper_pearson
+from implicitreg.tables.sequential_order import in_sigma_order_by_run
 
 COLUMNS = list(TABLES["claims"].columns)
 _OPS = {"<=": operator.le, "<": operator.lt, ">=": operator.ge, ">": operator.gt, "==": operator.eq}
@@ -81,18 +83,9 @@ def fraction(ok) -> float:
     return float(np.mean(ok)) if len(ok) else np.nan
 
 
-def clopper_pearson(k: int, n: int) -> tuple[float, float]:
-    """The exact (Clopper-Pearson) 95% interval of the fraction ``k / n`` (THEORY.md section 10):
-    ``scipy.stats.binomtest(k, n).proportion_ci(0.95, method="exact")``; ``n >= 1``."""
-    from scipy.stats import binomtest  # loads in half a second: not when the workflow only builds its DAG
-
-    ci = binomtest(int(k), int(n)).proportion_ci(0.95, method="exact")
-    return float(ci.low), float(ci.high)
-
-
 def proportion(k: int, n: int) -> str:
-    """``k of n`` with its exact (Clopper-Pearson) 95% interval (``clopper_pearson``). Every claim measured as a
-    fraction states its evidence this way."""
+    """``k of n`` with its exact (Clopper-Pearson) 95% interval (``tables.intervals.clopper_pearson``, THEORY.md
+    section 10). Every claim measured as a fraction states its evidence this way."""
     k, n = int(k), int(n)
     if n == 0:
         return "0 of 0 (nothing counted)"
@@ -119,18 +112,6 @@ def of_experiment(runs: pd.DataFrame, config: dict, analysis: str, key: str = "e
 def in_sigma_order(group: pd.DataFrame, m: int) -> bool:
     """All ``m`` components crossed, at strictly increasing ``k`` as ``sigma`` decreases (one run's transitions)."""
     return bool(in_sigma_order_by_run(group, m).all()) if len(group) else m == 0
-
-
-def in_sigma_order_by_run(transitions: pd.DataFrame, m) -> pd.Series:
-    """``in_sigma_order`` of every run of ``transitions`` at once, indexed by ``run_id``; ``m`` is the number of
-    components (with ``sigma_i > 0``) of every run, or a Series of it by ``run_id``. A component that never crossed
-    has no row, so its run has fewer than ``m`` rows and is not in order."""
-    t = transitions.sort_values(["run_id", "sigma"], ascending=[True, False], kind="stable")
-    step = t.groupby("run_id", sort=False)["k_measured"].diff()
-    per_run = pd.DataFrame({"run_id": t["run_id"], "step": step}).groupby("run_id")
-    crossed, smallest_step = per_run["step"].size(), per_run["step"].min()
-    m = m.reindex(crossed.index) if isinstance(m, pd.Series) else m
-    return (crossed == m) & ((smallest_step > 0) | (crossed == 1))
 
 
 def eta_sigma1(runs: pd.DataFrame, datasets: dict) -> pd.Series:

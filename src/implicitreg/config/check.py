@@ -16,9 +16,8 @@ import jsonschema
 import yaml
 
 from implicitreg.config.grid import expand_runs, step_sizes
-from implicitreg.data.spectra import orders_agree
+from implicitreg.data.spectra import last_transition, orders_agree
 from implicitreg.io import shards
-from implicitreg.linear.theory import last_transition
 
 SCHEMA = Path(__file__).resolve().parents[3] / "workflow" / "schemas" / "config.schema.yaml"
 DMF_ANALYSES = ("dmf",)  # analyses that read a DMF experiment; every other one reads a GD experiment
@@ -251,7 +250,7 @@ def analysis_problems(config: dict) -> Iterator[Problem]:
 
 
 def latest_transition(exp: dict, datasets: dict) -> float:
-    """The latest predicted two-layer transition of an experiment's grid: ``theory.last_transition`` over its
+    """The latest predicted two-layer transition of an experiment's grid: ``spectra.last_transition`` over its
     datasets, ``eta`` and ``delta`` (THEORY.md section 4)."""
     return max(
         last_transition(datasets[ds]["lam"], datasets[ds]["sigma"], eta, delta)

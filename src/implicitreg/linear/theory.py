@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from implicitreg.data.spectra import two_layer_transition
+
 
 def per_mode(lam, sigma, eta: float, w0, depth: int, n_steps: int) -> np.ndarray:
     """Iterate the per-mode recursion, returning ``w_i(k)`` for ``k = 0..n_steps`` (shape ``(n_steps+1, m)``).
@@ -76,7 +78,7 @@ def predicted_transition(depth: int, lam, sigma, eta: float, delta: float) -> np
     if depth == 1:
         return np.log(2.0) / (eta * lam)
     if depth == 2:
-        return (delta + np.log(sigma / lam)) / (2.0 * np.log1p(eta * sigma))
+        return two_layer_transition(lam, sigma, eta, delta)
     return np.exp(delta * (1.0 - 2.0 / depth)) / ((depth - 2) * sigma * eta)
 
 
@@ -105,12 +107,3 @@ def flow_half_crossing(lam: float, sigma: float, delta: float, depth: int) -> fl
 def flow_transition(depth: int, lam, sigma, eta: float, delta: float) -> np.ndarray:
     """Refined prediction of the transition iteration for ``L >= 3``: ``k_i ~= t_half(lam_i, sigma_i) / eta``."""
     return np.array([flow_half_crossing(lm, s, delta, depth) / eta for lm, s in zip(lam, sigma)])
-
-
-def last_transition(lam, sigma, eta: float, delta: float) -> float:
-    """The latest predicted two-layer transition, ``max_i k_i`` over the components with ``sigma_i > 0``,
-    ``k_i = (delta + ln(sigma_i/lam_i)) / (2 ln(1 + eta sigma_i))`` (section 4; never earlier than the start-corrected
-    ``k_i^c``, whose ``ln(sigma_i/lam_i - e^{-delta})`` is smaller)."""
-    sigma = np.asarray(sigma, float)
-    live = sigma > 0
-    return float(np.max(predicted_transition(2, np.asarray(lam, float)[: sigma.size][live], sigma[live], eta, delta)))

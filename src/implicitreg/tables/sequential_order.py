@@ -1,7 +1,7 @@
 """``sequential_order.csv`` (F11, claims 10 and 10b): how many small random initializations learn in ``sigma`` order.
 
 Per ``(dataset, eta, delta)`` cell of the population experiment: the two-layer runs, those whose components all
-cross half their targets at strictly increasing iterations as ``sigma_i`` decreases (``claims.rows.in_sigma_order``),
+cross half their targets at strictly increasing iterations as ``sigma_i`` decreases (``in_sigma_order_by_run``),
 their fraction with its exact 95% interval (THEORY.md section 10), the runs with a component that never crossed, and
 the latest predicted transition ``max_i k_i`` of the cell (THEORY.md section 4) beside the latest measured one.
 """
@@ -10,12 +10,25 @@ from __future__ import annotations
 
 import pandas as pd
 
-from implicitreg.claims.rows import clopper_pearson, in_sigma_order_by_run
+from implicitreg.data.spectra import last_transition
 from implicitreg.io.contract import TABLES
-from implicitreg.linear.theory import last_transition
+from implicitreg.tables.intervals import clopper_pearson
 
 COLUMNS = list(TABLES["sequential_order"].columns)
 CELL = ["dataset", "eta", "delta"]
+
+
+def in_sigma_order_by_run(transitions: pd.DataFrame, m) -> pd.Series:
+    """Per run of ``transitions`` (indexed by ``run_id``): all its ``m`` components crossed half their targets, at
+    strictly increasing ``k_measured`` as ``sigma`` decreases (THEORY.md section 4). ``m`` is the number of
+    components (with ``sigma_i > 0``) of every run, or a Series of it by ``run_id``. A component that never crossed
+    has no row, so its run has fewer than ``m`` rows and is not in order."""
+    t = transitions.sort_values(["run_id", "sigma"], ascending=[True, False], kind="stable")
+    step = t.groupby("run_id", sort=False)["k_measured"].diff()
+    per_run = pd.DataFrame({"run_id": t["run_id"], "step": step}).groupby("run_id")
+    crossed, smallest_step = per_run["step"].size(), per_run["step"].min()
+    m = m.reindex(crossed.index) if isinstance(m, pd.Series) else m
+    return (crossed == m) & ((smallest_step > 0) | (crossed == 1))
 
 
 def run_order(runs: pd.DataFrame, transitions: pd.DataFrame, datasets: dict) -> pd.DataFrame:
