@@ -25,3 +25,4 @@ def test_draw_reads_only_the_table_and_the_spectrum():
     assert heatmap.images[0].get_array().shape == (3, 2)  # delta rows, eta columns
     assert len(heatmap.collections) >= 1  # the 0.99 contour
     assert len(lines.get_lines()) == 2 and len(lines.collections) == 2  # one line and one band per eta
+    assert len(fig.axes[-1].get_legend().get_texts()) == 2  # the legend on top of the start-fraction axis
