@@ -42,6 +42,7 @@ def test_claim_10b_holds_when_the_small_delta_end_is_out_of_order_and_the_fracti
     m, passed = measure(population.claim_population_boundary, cells({(e, 2.0): 60 for e in ETAS}))
     checks = len(ETAS) * (1 + len(DELTAS) * (len(DELTAS) - 1) // 2)
     assert passed and m.metric.startswith(f"{checks} of {checks}")
+    assert m.metric.endswith("runs with a component that never crossed: 0 of 800")
 
 
 def test_claim_10b_fails_when_every_run_at_the_smallest_delta_is_in_order():
