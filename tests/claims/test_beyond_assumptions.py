@@ -3,7 +3,7 @@
 import numpy as np
 import pandas as pd
 
-from implicitreg.claims import generalization, rotation, sequential, step_size
+from implicitreg.claims import generalization, rotation, step_size
 from implicitreg.claims.rows import holds
 
 CLAIMS = {
@@ -61,31 +61,6 @@ def test_claim_phase_boundary_needs_every_cell_between_bound_and_one_to_leave_th
     m = step_size.claim_phase_boundary({"phase": cells}, config())
     assert m.measured == 0.0 and not passed(m)
     assert np.isnan(step_size.claim_phase_boundary({"phase": cells.iloc[:3]}, config()).measured)  # none: no pass
-
-
-def test_claim_random_order():
-    runs = pd.DataFrame(
-        {
-            "run_id": ["r0", "r1", "a0", "x0"],
-            "experiment": ["rand", "rand", "rand", "other"],
-            "dataset": "ds",
-            "init": ["random", "random", "aligned", "random"],
-            "model": "two_layer",
-            "delta": 8.0,
-        }
-    )
-    trans = pd.DataFrame(
-        {
-            "run_id": ["r0", "r0", "r1", "r1", "a0", "a0", "x0", "x0"],
-            "sigma": [2.0, 1.0] * 4,
-            "k_measured": [10, 20, 10, 20, 30, 20, 30, 20],
-        }
-    )
-    m = sequential.claim_random_order({"runs": runs, "transitions": trans}, config())
-    assert m.measured == 1.0 and passed(m)  # neither the aligned run a0 nor another experiment's x0
-    trans.loc[3, "k_measured"] = 10  # r1: a tie is not an order
-    m = sequential.claim_random_order({"runs": runs, "transitions": trans}, config())
-    assert m.measured == 0.5 and not passed(m)
 
 
 def rotation_tables(shift_at_03=0.0, shift_at_07=0.1, exponent=1.0, base=(100.0, 200.0)):

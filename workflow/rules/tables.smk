@@ -302,3 +302,23 @@ rule tabulate_dmf:
         resolution=config["claims"]["dmf_curvature_resolution"],
     script:
         "../scripts/tabulate_dmf.py"
+
+
+rule tabulate_sequential_order:
+    """F11: per (eta, delta) cell the random initializations learned in sigma order, with the exact interval."""
+    input:
+        unpack(analysis_run_tables("population", "runs", "transitions")),
+        code=code_for("tabulate_sequential_order.py"),
+    output:
+        sequential_order=table("sequential_order"),
+    log:
+        "logs/tables/sequential_order.log",
+    benchmark:
+        "logs/benchmarks/tables/sequential_order.tsv"
+    conda:
+        ENV
+    threads: 1
+    params:
+        datasets=config["datasets"],
+    script:
+        "../scripts/tabulate_sequential_order.py"

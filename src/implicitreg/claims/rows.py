@@ -15,6 +15,8 @@ import numpy as np
 import pandas as pd
 
 from implicitreg.io.contract import TABLES
+from implicitreg.tables.intervals import clopper_pearson
+from implicitreg.tables.sequential_order import in_sigma_order_by_run
 
 COLUMNS = list(TABLES["claims"].columns)
 _OPS = {"<=": operator.le, "<": operator.lt, ">=": operator.ge, ">": operator.gt, "==": operator.eq}
@@ -82,16 +84,13 @@ def fraction(ok) -> float:
 
 
 def proportion(k: int, n: int) -> str:
-    """``k of n`` with its exact (Clopper-Pearson) 95% interval (THEORY.md section 10):
-    ``scipy.stats.binomtest(k, n).proportion_ci(0.95, method="exact")``. Every claim measured as a fraction
-    states its evidence this way."""
+    """``k of n`` with its exact (Clopper-Pearson) 95% interval (``tables.intervals.clopper_pearson``, THEORY.md
+    section 10). Every claim measured as a fraction states its evidence this way."""
     k, n = int(k), int(n)
     if n == 0:
         return "0 of 0 (nothing counted)"
-    from scipy.stats import binomtest  # loads in half a second: not when the workflow only builds its DAG
-
-    ci = binomtest(k, n).proportion_ci(0.95, method="exact")
-    return f"{k} of {n} (95% CI [{ci.low:.3g}, {ci.high:.3g}])"
+    low, high = clopper_pearson(k, n)
+    return f"{k} of {n} (95% CI [{low:.3g}, {high:.3g}])"
 
 
 def counted(ok) -> tuple[float, str]:
@@ -111,9 +110,8 @@ def of_experiment(runs: pd.DataFrame, config: dict, analysis: str, key: str = "e
 
 
 def in_sigma_order(group: pd.DataFrame, m: int) -> bool:
-    """All ``m`` components crossed, at strictly increasing ``k`` as ``sigma`` decreases."""
-    k = group.sort_values("sigma", ascending=False)["k_measured"].to_numpy()
-    return len(group) == m and bool(np.all(np.diff(k) > 0))
+    """All ``m`` components crossed, at strictly increasing ``k`` as ``sigma`` decreases (one run's transitions)."""
+    return bool(in_sigma_order_by_run(group, m).all()) if len(group) else m == 0
 
 
 def eta_sigma1(runs: pd.DataFrame, datasets: dict) -> pd.Series:

@@ -1,4 +1,4 @@
-"""Claims 1-4, 6 and 10 and boundaries 2b and 3b: the per-mode equality, sequential learning and its timing
+"""Claims 1-4 and 6 and boundaries 2b and 3b: the per-mode equality, sequential learning and its timing
 (THEORY.md sections 3-5).
 
 Each function reads results tables (``implicitreg.io.contract`` names) and the config, and returns a
@@ -18,7 +18,6 @@ from implicitreg.claims.rows import (
     counted,
     equals,
     eta_sigma1,
-    fraction,
     g,
     in_sigma_order,
     of_experiment,
@@ -190,16 +189,3 @@ def claim_staircase(tables: dict, config: dict) -> Measurement:
     measured = max(dist) if dist else np.nan
     metric = f"max distance to an integer over {len(dist)} logged steps between transitions, delta = {run['delta']:g}"
     return Measurement(measured, metric, at_most(config["claims"]["staircase_integer_distance"]))
-
-
-def claim_random_order(tables: dict, config: dict) -> Measurement:
-    """Claim 10: fraction of random-initialization two-layer runs learned in decreasing order of sigma."""
-    transitions = tables["transitions"]
-    m = {name: sum(s > 0 for s in spec["sigma"]) for name, spec in config["datasets"].items()}
-    sel = of_experiment(tables["runs"], config, "random_init")
-    sel = sel[(sel["init"] == "random") & (sel["model"] == "two_layer")]
-    ok = [in_sigma_order(transitions[transitions["run_id"] == rid], m[ds])
-          for rid, ds in zip(sel["run_id"], sel["dataset"])]  # fmt: skip
-    metric = (f"fraction of {len(ok)} random-init two-layer runs (delta = {g(sorted(sel['delta'].unique()))}) "
-              f"whose transition iterations increase as sigma decreases ({sum(ok)} of {len(ok)})")  # fmt: skip
-    return Measurement(fraction(ok), metric, equals(1))

@@ -16,12 +16,13 @@ from pathlib import Path
 import jsonschema
 import yaml
 
-from implicitreg.config.grid import expand_runs
-from implicitreg.data.spectra import orders_agree
+from implicitreg.config.grid import expand_runs, step_sizes
+from implicitreg.data.spectra import last_transition, orders_agree
 from implicitreg.io import shards
 
 SCHEMA = resources.files(__package__) / "config.schema.yaml"  # package data: found wherever the package is installed
 DMF_ANALYSES = ("dmf",)  # analyses that read a DMF experiment; every other one reads a GD experiment
+COMPONENT_ANALYSES = ("population",)  # analyses that read components and transitions only: log: components will do
 
 Problem = tuple[str, str]  # (key, what is wrong and what is allowed)
 
@@ -206,7 +207,7 @@ def analysis_problems(config: dict) -> Iterator[Problem]:
     analyses = {a: s for a, s in config["analyses"].items() if s["experiment"] in (dmf if a in DMF_ANALYSES else gd)}
     for name, spec in analyses.items():
         for ref in {spec[k] for k in ("experiment", "aligned") if k in spec and name not in DMF_ANALYSES}:
-            if ref in gd and gd[ref]["log"] != "W":
+            if ref in gd and gd[ref]["log"] != "W" and name not in COMPONENT_ANALYSES:
                 yield f"experiments.{ref}.log", f"the {name} analysis reads W of every logged step: needs log: W"
     if (
         "generalization" in analyses
@@ -220,6 +221,11 @@ def analysis_problems(config: dict) -> Iterator[Problem]:
             yield f"experiments.{ename}.depth", "the vanishing analysis (F4) needs two-layer runs (depth 2)"
         if len(exp["delta"]) < 2 or len(exp.get("eta", [])) != 1:
             yield f"experiments.{ename}.delta", "the vanishing analysis (F4) needs one eta and at least two delta"
+    if "population" in analyses:
+        spec = analyses["population"]
+        exp = gd[spec["experiment"]]
+        if all(ds in config["datasets"] for ds in exp["datasets"]) and ("eta" in exp) != ("eta_sigma1" in exp):
+            yield from population_problems("population", spec, exp, config["datasets"])
     if "rrr_path" in analyses:
         ename = analyses["rrr_path"]["experiment"]
         exp = gd[ename]
@@ -242,6 +248,34 @@ def analysis_problems(config: dict) -> Iterator[Problem]:
                     "and one where they differ"
                 ),
             )
+
+
+def latest_transition(exp: dict, datasets: dict) -> float:
+    """The latest predicted two-layer transition of an experiment's grid: ``spectra.last_transition`` over its
+    datasets, ``eta`` and ``delta`` (THEORY.md section 4)."""
+    return max(
+        last_transition(datasets[ds]["lam"], datasets[ds]["sigma"], eta, delta)
+        for ds in exp["datasets"]
+        for eta in step_sizes(exp, datasets[ds])
+        for delta in exp["delta"]
+    )
+
+
+def population_problems(name: str, spec: dict, exp: dict, datasets: dict) -> Iterator[Problem]:
+    """The population analysis (F11, claims 10, 10b) reads two-layer runs from random initializations on one
+    dataset over at least two delta, with an iteration budget of at least ``budget_factor`` times the latest predicted
+    transition of its grid, so that no component is left uncrossed for want of iterations."""
+    key = f"experiments.{spec['experiment']}"
+    if exp["depth"] != [2] or exp["init"] != "random" or len(exp["datasets"]) != 1 or len(exp["delta"]) < 2:
+        yield key, f"the {name} analysis (F11) needs depth [2], init random, one dataset and at least two delta"
+        return
+    need = spec["budget_factor"] * latest_transition(exp, datasets)
+    if exp["max_steps"] < need:
+        yield (
+            f"{key}.max_steps",
+            f"must be at least budget_factor = {spec['budget_factor']:g} x the latest predicted transition of the "
+            f"grid, {need:.0f} (THEORY.md section 4), got {exp['max_steps']}",
+        )
 
 
 GB = 2**30

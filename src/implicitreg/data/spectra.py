@@ -178,6 +178,22 @@ def orders_agree(lam, sigma) -> bool:
     return bool(np.array_equal(np.argsort(-sigma, kind="stable"), np.argsort(-ratio, kind="stable")))
 
 
+def two_layer_transition(lam, sigma, eta: float, delta: float) -> np.ndarray:
+    """Predicted two-layer transition iterations (THEORY.md section 4), component by component:
+    ``k_i = (delta + ln(sigma_i/lam_i)) / (2 ln(1 + eta sigma_i))`` (``lam``, ``sigma`` of equal length)."""
+    lam, sigma = np.asarray(lam, float), np.asarray(sigma, float)
+    return (delta + np.log(sigma / lam)) / (2.0 * np.log1p(eta * sigma))
+
+
+def last_transition(lam, sigma, eta: float, delta: float) -> float:
+    """The latest predicted two-layer transition ``max_i k_i`` (``two_layer_transition``) over the components with
+    ``sigma_i > 0``: never earlier than the start-corrected ``k_i^c``, whose ``ln(sigma_i/lam_i - e^{-delta})`` is
+    smaller."""
+    sigma = np.asarray(sigma, float)
+    live = sigma > 0
+    return float(np.max(two_layer_transition(np.asarray(lam, float)[: sigma.size][live], sigma[live], eta, delta)))
+
+
 def describe(name: str, spec: dict) -> str:
     """A dataset's spectra in numbers, for captions: ``name (d x p): lam = (...), sigma = (...)`` and its sampling."""
 

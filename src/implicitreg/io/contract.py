@@ -96,6 +96,12 @@ TABLES: dict[str, Table] = dict([
        "run_id dataset eta delta eta_sigma1 status n_steps overshoot max_decrease final_error observed predicted "
        "agrees network_bound aligned_deviation", "phase",
        "F6: every step-size run classified from its trajectory against the boundaries of THEORY.md section 5"),
+    _t("sequential_order", "results/tables/sequential_order.csv",
+       "dataset eta delta runs in_order fraction ci_low ci_high uncrossed k_predicted_last k_measured_last",
+       "population",
+       "F11: per (dataset, eta, delta) the random-initialization two-layer runs, those learned in sigma order, their "
+       "fraction with its exact 95% interval, the runs with a component that never crossed (must be 0), and the "
+       "latest predicted (THEORY.md section 4) and measured transition"),
     _t("rotation", "results/tables/rotation_deviation.csv", "run_id dataset model epsilon commutator deviation",
        "rotation", "F7b: deviation from the aligned prediction and normalized commutator, per run"),
     _t("test_risk", "results/tables/test_risk.csv", "dataset method param rank test_risk", "generalization",
@@ -159,6 +165,7 @@ FIGURES: dict[str, Figure] = {f.fig: f for f in [
     Figure("F8", "generalization", ("generalization",), ("test_risk", "T3")),
     Figure("F9", "depth", ("depth",), ("runs", "components", "depth_transitions")),
     Figure("F10", "dmf", ("dmf",), ("dmf_runs", "dmf_trajectories", "dmf_stages", "dmf_curvature")),
+    Figure("F11", "population", ("population",), ("sequential_order",)),
 ]}  # fmt: skip
 
 

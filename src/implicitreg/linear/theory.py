@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from implicitreg.data.spectra import two_layer_transition
+
 
 def per_mode(lam, sigma, eta: float, w0, depth: int, n_steps: int) -> np.ndarray:
     """Iterate the per-mode recursion, returning ``w_i(k)`` for ``k = 0..n_steps`` (shape ``(n_steps+1, m)``).
@@ -76,7 +78,7 @@ def predicted_transition(depth: int, lam, sigma, eta: float, delta: float) -> np
     if depth == 1:
         return np.log(2.0) / (eta * lam)
     if depth == 2:
-        return (delta + np.log(sigma / lam)) / (2.0 * np.log1p(eta * sigma))
+        return two_layer_transition(lam, sigma, eta, delta)
     return np.exp(delta * (1.0 - 2.0 / depth)) / ((depth - 2) * sigma * eta)
 
 

@@ -1,0 +1,12 @@
+"""Exact binomial intervals of fractions measured over populations of seeds (THEORY.md section 10)."""
+
+from __future__ import annotations
+
+
+def clopper_pearson(k: int, n: int) -> tuple[float, float]:
+    """The exact (Clopper-Pearson) 95% interval of the fraction ``k / n``, ``n >= 1``:
+    ``scipy.stats.binomtest(k, n).proportion_ci(0.95, method="exact")``."""
+    from scipy.stats import binomtest  # loads in half a second: not when the workflow only builds its DAG
+
+    ci = binomtest(int(k), int(n)).proportion_ci(0.95, method="exact")
+    return float(ci.low), float(ci.high)
