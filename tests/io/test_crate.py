@@ -281,10 +281,8 @@ def test_pipeline_crate_passes_roc_validator(e2e_workdir, offline_contexts):
     # that made its inputs had ended
     jobs = {i: e for i, e in g.items() if i.startswith("#job/") and e["@type"] == "CreateAction"}
     assert len(jobs) >= 10 and all(j["startTime"] <= j["endTime"] for j in jobs.values())
-    made_by = {
-        r["@id"]: j for j in jobs.values() for r in (j["result"] if isinstance(j["result"], list) else [j["result"]])
-    }
-    pairs = [(made_by[o["@id"]], j) for j in jobs.values() for o in j["object"] if o["@id"] in made_by]
+    made_by = {r: j for j in jobs.values() for r in ids(j["result"])}
+    pairs = [(made_by[o], j) for j in jobs.values() for o in ids(j["object"]) if o in made_by]
     assert len(pairs) >= 10 and all(before["endTime"] <= after["startTime"] for before, after in pairs)
     assert g["#run"]["endTime"] == max(j["endTime"] for j in jobs.values())
 

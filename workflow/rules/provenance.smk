@@ -93,7 +93,8 @@ rule ro_crate:
         config=config,
         root=workflow.basedir,
         rule_files={
-            r.name: os.path.relpath(r.snakefile, workflow.basedir) for r in workflow.rules
+            r.name: os.path.relpath(r.snakefile, workflow.basedir)
+            for r in workflow.rules
         },
     script:
         "../scripts/write_ro_crate.py"
