@@ -92,17 +92,22 @@ def publication_date(head: dict[str, str], manifest: Path, root: Path | None) ->
     return datetime.datetime.fromtimestamp(manifest.stat().st_mtime, datetime.UTC).isoformat(timespec="seconds")
 
 
-def recorded_times(workdir: Path, paths: list[str]) -> dict[str, str]:
+def snakemake_records(workdir: Path) -> FilePersistence | None:
+    """Snakemake's persistence of the run in ``workdir`` (its records under ``.snakemake/metadata``), else None."""
+    if not (workdir / ".snakemake" / "metadata").is_dir():
+        return None
+    return FilePersistence(nolock=True, path=(workdir / ".snakemake").absolute())
+
+
+def recorded_times(persistence: FilePersistence | None, paths: list[str]) -> dict[str, str]:
     """``startTime`` and ``endTime`` of the job that made ``paths``, as Snakemake recorded them, else nothing.
 
-    Snakemake's persistence (``.snakemake/metadata``, read through its ``FilePersistence``) holds, per output, when
-    its job started and when the output was last written (its modification time); a file inside a directory
-    output has its directory's record. The job ran from the earliest start to the latest end of its outputs'
-    records (ISO 8601, UTC, to the millisecond).
+    Snakemake's persistence holds, per output, when its job started and when the output was last written (its
+    modification time); a file inside a directory output has its directory's record. The job ran from the earliest
+    start to the latest end of its outputs' records (ISO 8601, UTC, to the millisecond).
     """
-    if not (workdir / ".snakemake" / "metadata").is_dir():
+    if persistence is None:
         return {}
-    persistence = FilePersistence(nolock=True, path=(workdir / ".snakemake").absolute())
     records = [r for p in paths if (r := output_record(persistence, p)) is not None]
     if not records:
         return {}
@@ -264,7 +269,7 @@ def build(
     )
     crate.mainEntity = workflow
 
-    controls, times = [], []
+    controls, times, persistence = [], [], snakemake_records(workdir)
     for (rule, wildcards, params, inputs), job_rows in jobs_of(rows).items():
         wc = json.loads(wildcards)
         job_id = f"#job/{rule}" + "".join(f"/{k}={v}" for k, v in wc.items())
@@ -276,7 +281,7 @@ def build(
             else:
                 used += [files[p] for p in files_under(path, outputs)]
         used += [property_value(crate, job_id, k, v) for k, v in sorted(json.loads(params).items())]
-        times.append(recorded_times(workdir, [r["path"] for r in job_rows]))
+        times.append(recorded_times(persistence, [r["path"] for r in job_rows]))
         action = entity(
             crate,
             job_id,
