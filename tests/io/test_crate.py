@@ -1,8 +1,8 @@
 """The run's Provenance Run Crate (implicitreg.crate) and ``python -m implicitreg explain`` (implicitreg.lineage).
 
 The crate is validated with roc-validator against the provenance-run-crate profile at the RECOMMENDED level: it
-passes every REQUIRED check, and of the RECOMMENDED ones fails only those asking for what the run does not know
-(``UNKNOWN_TO_THE_RUN``).
+passes every REQUIRED check, and of the RECOMMENDED ones fails only those asking for what the project does not have
+(``NOT_IN_THE_PROJECT``).
 This machine has no network: the RO-Crate JSON-LD context is served from the copy that the ``rocrate``
 package ships (RO-Crate 1.3's; the crate names the 1.1 context, and spells the one term whose IRI changed
 between them, ``ComputationalWorkflow``, in its own context, so both read the crate the same way).
@@ -17,20 +17,31 @@ from importlib import resources
 import pytest
 import requests
 from helpers import ROOT
+from snakemake.persistence import MetadataRecord
+from snakemake.persistence.file import FilePersistence
 
 from implicitreg.io import crate, lineage, provenance
 
 CONTEXTS = ("https://w3id.org/ro/crate/1.1/context", "https://w3id.org/ro/crate/1.3/context")
 CODE = ["src/implicitreg/seeds.py", "workflow/scripts/make.py"]
+RULES = "workflow/rules/main.smk"
+RULE_FILES = {"dataset": RULES, "simulate": RULES, "figure": "Snakefile"}
 CONFIG = {"seed": 7, "datasets": {"a": {"d": 3}}}
-# RECOMMENDED checks the crate cannot fill without inventing: when each job ended (the crate reads no clock, so the
-# same run gives the same bytes), and an absolute URL for the project, its rules and its organization (the
-# repository names none).
-UNKNOWN_TO_THE_RUN = {
-    "Action endTime",
-    "SoftwareApplication id",
-    "Application url",
-    "Organization: RECOMMENDED url property",
+# The RECOMMENDED checks the crate cannot pass without inventing a web address, which the project does not have
+# (CITATION.cff and pyproject.toml name none): an http @id for the rules and the workflow (the profile allows a
+# local id, or a file of the crate, for tools not described on the web) and a url for the contributors' organization.
+NOT_IN_THE_PROJECT = {
+    "process-run-crate-0.5_5.1",  # SoftwareApplication id
+    "ro-crate-1.1_31.2",  # Organization: RECOMMENDED url property
+}
+END_TIME = "process-run-crate-0.5_8.4"  # Action endTime
+# Snakemake's record of each job of run_dir: output -> (rule, start, end), POSIX seconds; the runs directory's jobs
+# started once the dataset was written, the figure's once the runs were.
+T0 = 1_780_000_000.0
+RECORDS = {
+    "results/datasets/a.npz": ("dataset", T0, T0 + 1.25),
+    "results/runs": ("simulate", T0 + 2, T0 + 3.5),
+    "figures/F1.png": ("figure", T0 + 4, T0 + 5.125),
 }
 
 
@@ -53,8 +64,8 @@ def offline_contexts(monkeypatch):
 
 
 def validate(crate_dir, severity="REQUIRED", **settings):
-    """roc-validator's issues (severity, check, entity) for ``crate_dir`` against provenance-run-crate, at the
-    ``severity`` level."""
+    """roc-validator's issues (severity, check identifier, entity) for ``crate_dir`` against provenance-run-crate,
+    at the ``severity`` level."""
     from rocrate_validator import models, services
 
     options = models.ValidationSettings(
@@ -64,7 +75,7 @@ def validate(crate_dir, severity="REQUIRED", **settings):
         **settings,
     )
     result = services.validate(options)
-    issues = [(i.severity.name, i.check.name, str(i.violatingEntity)) for i in result.get_issues()]
+    issues = [(i.severity.name, i.check.identifier, str(i.violatingEntity)) for i in result.get_issues()]
     assert result.passed() == (issues == [])
     return issues
 
@@ -77,6 +88,7 @@ def run_dir(tmp_path):
     """
     files = {
         "Snakefile": b"rule all:\n",
+        RULES: b"rule dataset:\n",
         "README.md": b"# a run\n",
         CODE[0]: b"y = 2\n",
         CODE[1]: b"x = 1\n",
@@ -110,9 +122,18 @@ def run_dir(tmp_path):
     }
     head = [("code_commit", "unknown"), ("code_dirty", "unknown"), ("config_sha256", provenance.config_hash(CONFIG))]
     head += [("package numpy", "2.0.0"), ("package snakemake", "9.1.0")]
-    head += [(f"source {rel}", provenance.sha256(tmp_path / rel)) for rel in ["Snakefile", *CODE]]
+    head += [(f"source {rel}", provenance.sha256(tmp_path / rel)) for rel in ["Snakefile", RULES, *CODE]]
     provenance.write_manifest(tmp_path / provenance.MANIFEST, records, head, tmp_path)
     return tmp_path
+
+
+@pytest.fixture
+def recorded_run(run_dir):
+    """run_dir with Snakemake's metadata record of each output (``RECORDS``), as Snakemake writes it at a job's end."""
+    persistence = FilePersistence(nolock=True, path=run_dir / ".snakemake")
+    for output, (rule, start, end) in RECORDS.items():
+        persistence._write_record(output, MetadataRecord(rule=rule, starttime=start, endtime=end))
+    return run_dir
 
 
 def graph(crate_dir):
@@ -126,7 +147,7 @@ def ids(value):
 
 
 def test_crate_records_every_job_with_its_instrument_inputs_parameters_and_outputs(run_dir):
-    crate.write(run_dir, CONFIG, root=None)
+    crate.write(run_dir, CONFIG, None, RULE_FILES)
     g = graph(run_dir)
     for rel in ["results/datasets/a.npz", "results/runs/r1.npz", "results/runs/r2.npz", "figures/F1.png", *CODE]:
         assert g[rel]["sha256"] == provenance.sha256(run_dir / rel), rel
@@ -167,48 +188,84 @@ def test_crate_records_every_job_with_its_instrument_inputs_parameters_and_outpu
     actions = [e for e in g.values() if e["@type"] in ("CreateAction", "ControlAction", "OrganizeAction")]
     assert len(actions) == 8 and all(a["agent"] == {"@id": "#implicitreg-contributors"} for a in actions)
     assert g["#rule/simulate"]["version"] == "unknown"
+    # each rule's url is the rules file that defines it, the workflow's its README: files of the crate
+    assert g["#rule/simulate"]["url"] == {"@id": RULES} and g["#rule/figure"]["url"] == {"@id": "Snakefile"}
+    assert g[RULES]["sha256"] == provenance.sha256(run_dir / RULES) and workflow["url"] == {"@id": "README.md"}
     assert g["README.md"]["about"] == {"@id": "./"} and g["README.md"]["encodingFormat"] == "text/markdown"
     assert ids(g["#run"]["object"]) == [crate.CONFIG] and len(ids(g["#run"]["result"])) == 4
 
 
 def test_crate_refuses_a_config_that_is_not_the_manifests(run_dir):
     with pytest.raises(ValueError, match="config_sha256"):
-        crate.build(run_dir, {**CONFIG, "seed": 8})
+        crate.build(run_dir, {**CONFIG, "seed": 8}, None, RULE_FILES)
 
 
-def test_crate_passes_roc_validator_provenance_run_crate(run_dir, offline_contexts):
-    crate.write(run_dir, CONFIG, root=None)
-    assert validate(run_dir) == []
+def test_crate_passes_roc_validator_provenance_run_crate(recorded_run, offline_contexts):
+    crate.write(recorded_run, CONFIG, None, RULE_FILES)
+    assert validate(recorded_run) == []
 
 
-def unknown_only(issues):
-    """True when every issue is one of ``UNKNOWN_TO_THE_RUN``, and the URL ones concern rules or the workflow only
-    (every package has its release page, the engine its site)."""
-    urls = {e for _, check, e in issues if check in ("SoftwareApplication id", "Application url")}
-    return {check for _, check, _ in issues} <= UNKNOWN_TO_THE_RUN and all(
-        e.startswith(("./#rule/", "./Snakefile", "http://schema.org/", "https://bioschemas.org/")) for e in urls
+def test_each_action_has_the_times_snakemake_recorded_for_its_job(recorded_run):
+    crate.write(recorded_run, CONFIG, None, RULE_FILES)
+    g = graph(recorded_run)
+    t = {s: crate.iso_time(T0 + s) for s in (0, 1.25, 2, 3.5, 4, 5.125)}
+    assert t[1.25] == "2026-05-28T20:26:41.250+00:00"
+    assert (g["#job/dataset/name=a"]["startTime"], g["#job/dataset/name=a"]["endTime"]) == (t[0], t[1.25])
+    # the two runs files have their directory output's record
+    assert (g["#job/simulate"]["startTime"], g["#job/simulate"]["endTime"]) == (t[2], t[3.5])
+    assert (g["#job/figure/fig=F1"]["startTime"], g["#job/figure/fig=F1"]["endTime"]) == (t[4], t[5.125])
+    for run in ("#run", "#engine-run"):
+        assert (g[run]["startTime"], g[run]["endTime"]) == (t[0], t[5.125])
+    # the times are the records', not the clock's: the same run gives the same crate
+    first = (recorded_run / crate.METADATA).read_bytes()
+    crate.write(recorded_run, CONFIG, None, RULE_FILES)
+    assert (recorded_run / crate.METADATA).read_bytes() == first
+
+
+def failed_checks(issues):
+    """The identifiers of the checks ``issues`` fail."""
+    return {check for _, check, _ in issues}
+
+
+def not_in_the_project_only(issues):
+    """True when every issue is one of ``NOT_IN_THE_PROJECT`` and the non-http ids are of rules or the workflow only
+    (every package has its release page as id, the engine its site)."""
+    local_ids = {e for _, check, e in issues if check == "process-run-crate-0.5_5.1"}
+    return failed_checks(issues) <= NOT_IN_THE_PROJECT and all(
+        e.startswith(("./#rule/", "./Snakefile", "http://schema.org/", "https://bioschemas.org/")) for e in local_ids
     )
 
 
-def test_crate_at_the_recommended_level_misses_only_what_the_run_does_not_know(run_dir, offline_contexts):
-    crate.write(run_dir, CONFIG, root=None)
+def test_crate_at_the_recommended_level_misses_only_what_the_project_does_not_have(recorded_run, offline_contexts):
+    crate.write(recorded_run, CONFIG, None, RULE_FILES)
+    issues = validate(recorded_run, "RECOMMENDED")
+    assert failed_checks(issues) == NOT_IN_THE_PROJECT
+    assert not_in_the_project_only(issues)
+
+
+def test_a_run_without_snakemakes_records_has_actions_without_times(run_dir, offline_contexts):
+    """The recommended level fails without the job times: one endTime missing per CreateAction (three jobs, the run)."""
+    crate.write(run_dir, CONFIG, None, RULE_FILES)
     issues = validate(run_dir, "RECOMMENDED")
-    assert {check for _, check, _ in issues} == UNKNOWN_TO_THE_RUN
-    assert unknown_only(issues)
-    # one endTime per CreateAction: the three jobs and the run
-    assert sum(check == "Action endTime" for _, check, _ in issues) == 4
+    assert failed_checks(issues) == NOT_IN_THE_PROJECT | {END_TIME}
+    assert sorted(e for _, check, e in issues if check == END_TIME) == [
+        "./#job/dataset/name=a",
+        "./#job/figure/fig=F1",
+        "./#job/simulate",
+        "./#run",
+    ]
 
 
 def test_roc_validator_catches_a_broken_crate(run_dir, offline_contexts):
     """The validation can fail: a workflow that no longer lists its steps breaks two MUSTs."""
-    crate.write(run_dir, CONFIG, root=None)
+    crate.write(run_dir, CONFIG, None, RULE_FILES)
     meta = json.loads((run_dir / crate.METADATA).read_text())
     for e in meta["@graph"]:
         if e["@id"] == "Snakefile":
             del e["step"]
     (run_dir / crate.METADATA).write_text(json.dumps(meta))
     issues = validate(run_dir)
-    assert {check for _, check, _ in issues} == {"HowToStep inverse step"}
+    assert {check for _, check, _ in issues} == {"provenance-run-crate-0.5_4.1"}  # HowToStep inverse step
     assert sorted(entity for _, _, entity in issues) == ["./#step/dataset", "./#step/figure", "./#step/simulate"]
 
 
@@ -219,7 +276,15 @@ def test_pipeline_crate_passes_roc_validator(e2e_workdir, offline_contexts):
     assert {r["path"] for r in rows} <= set(g)
     assert all(g[r["path"]]["sha256"] == r["sha256"] for r in rows)
     assert validate(e2e_workdir, metadata_only=True) == []
-    assert unknown_only(validate(e2e_workdir, "RECOMMENDED", metadata_only=True))
+    assert not_in_the_project_only(validate(e2e_workdir, "RECOMMENDED", metadata_only=True))
+    # every job's action has the times Snakemake recorded: it ended after it started, and started after the jobs
+    # that made its inputs had ended
+    jobs = {i: e for i, e in g.items() if i.startswith("#job/") and e["@type"] == "CreateAction"}
+    assert len(jobs) >= 10 and all(j["startTime"] <= j["endTime"] for j in jobs.values())
+    made_by = {r: j for j in jobs.values() for r in ids(j["result"])}
+    pairs = [(made_by[o], j) for j in jobs.values() for o in ids(j["object"]) if o in made_by]
+    assert len(pairs) >= 10 and all(before["endTime"] <= after["startTime"] for before, after in pairs)
+    assert g["#run"]["endTime"] == max(j["endTime"] for j in jobs.values())
 
 
 def test_seeds_are_found_at_any_depth():

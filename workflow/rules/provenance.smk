@@ -92,5 +92,9 @@ rule ro_crate:
     params:
         config=config,
         root=workflow.basedir,
+        rule_files={
+            r.name: os.path.relpath(r.snakefile, workflow.basedir)
+            for r in workflow.rules
+        },
     script:
         "../scripts/write_ro_crate.py"

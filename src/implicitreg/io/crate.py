@@ -16,10 +16,15 @@ The crate's root is the directory the pipeline ran in; ``ro-crate-metadata.json`
   ``SoftwareApplication`` entities (the workflow's and each tool's ``softwareRequirements``).
 
 Every action has the contributors' organization as its ``agent``; every package its PyPI (Python: python.org)
-release page as ``@id`` and ``url``; each rule the code commit as its version; ``README.md`` is about the crate.
-Nothing in it is read from the clock: ``datePublished`` is the commit's date (the manifest's
-modification time outside a git checkout), and no action has an ``endTime`` (a RECOMMENDED property, like an
-absolute URL for the rules and the organization, which the repository does not name: tests/io/test_crate.py).
+release page as ``@id`` and ``url``; each rule the code commit as its version and the rules file that defines it
+as its ``url`` (its source, a file of the crate); the workflow its README as ``url`` (its documentation);
+``README.md`` is about the crate. Each job's action has the ``startTime`` and ``endTime`` Snakemake recorded for the
+job that made its outputs (``recorded_times``); the run's, and Snakemake's orchestration, span them all. Nothing
+in it is read from the clock: ``datePublished`` is the commit's date (the manifest's modification time outside a
+git checkout), so the same run gives the same bytes. Two RECOMMENDED checks stay failing, for what the project
+does not have (tests/io/test_crate.py, docs/REVIEWER.md): an ``http`` ``@id`` for the rules and the workflow (the
+profile allows a local id, or the path of a file in the crate, for tools not described on the web) and a ``url``
+for the contributors' organization.
 """
 
 from __future__ import annotations
@@ -28,10 +33,12 @@ import datetime
 import json
 import os
 import subprocess
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from rocrate.model.contextentity import ContextEntity
 from rocrate.rocrate import ROCrate
+from snakemake.io import IOFile
+from snakemake.persistence.file import FilePersistence
 
 from implicitreg.io import provenance
 
@@ -85,6 +92,51 @@ def publication_date(head: dict[str, str], manifest: Path, root: Path | None) ->
     return datetime.datetime.fromtimestamp(manifest.stat().st_mtime, datetime.UTC).isoformat(timespec="seconds")
 
 
+def snakemake_records(workdir: Path) -> FilePersistence | None:
+    """Snakemake's persistence of the run in ``workdir`` (its records under ``.snakemake/metadata``), else None."""
+    if not (workdir / ".snakemake" / "metadata").is_dir():
+        return None
+    return FilePersistence(nolock=True, path=(workdir / ".snakemake").absolute())
+
+
+def recorded_times(persistence: FilePersistence | None, paths: list[str]) -> dict[str, str]:
+    """``startTime`` and ``endTime`` of the job that made ``paths``, as Snakemake recorded them, else nothing.
+
+    Snakemake's persistence holds, per output, when its job started and when the output was last written (its
+    modification time); a file inside a directory output has its directory's record. The job ran from the earliest
+    start to the latest end of its outputs' records (ISO 8601, UTC, to the millisecond).
+    """
+    if persistence is None:
+        return {}
+    records = [r for p in paths if (r := output_record(persistence, p)) is not None]
+    if not records:
+        return {}
+    return {
+        "startTime": iso_time(min(r.starttime for r in records)),
+        "endTime": iso_time(max(r.endtime for r in records)),
+    }
+
+
+def output_record(persistence: FilePersistence, path: str):
+    """Snakemake's metadata record of the output ``path``, or of the directory output holding it, else None."""
+    for key in [path, *(p.as_posix() for p in PurePosixPath(path).parents if p.name)]:
+        record = persistence.metadata(IOFile(key))
+        if record is not None:
+            return record
+    return None
+
+
+def iso_time(seconds: float) -> str:
+    """POSIX time as ISO 8601 in UTC to the millisecond, ``2026-01-02T03:04:05.678+00:00``."""
+    return datetime.datetime.fromtimestamp(seconds, datetime.UTC).isoformat(timespec="milliseconds")
+
+
+def span(times: list[dict[str, str]]) -> dict[str, str]:
+    """The ``startTime`` and ``endTime`` covering every action of ``times`` (ISO 8601 UTC strings sort by time)."""
+    starts, ends = [t["startTime"] for t in times if t], [t["endTime"] for t in times if t]
+    return {"startTime": min(starts), "endTime": max(ends)} if ends else {}
+
+
 def package_url(name: str, version: str) -> str:
     """The release page of a package of the run: Python's at python.org, any other on PyPI."""
     if name == "python":
@@ -106,17 +158,18 @@ def property_value(crate: ROCrate, job_id: str, name: str, value) -> ContextEnti
 
 
 def build(
-    workdir: str | os.PathLike = ".", config: dict | None = None, root: str | os.PathLike | None = None
+    workdir: str | os.PathLike, config: dict, root: str | os.PathLike | None, rule_files: dict[str, str]
 ) -> ROCrate:
-    """The Provenance Run Crate of the run in ``workdir``, from its manifest (and ``config`` when given).
+    """The Provenance Run Crate of the run in ``workdir``, from its manifest and Snakemake's records of its jobs.
 
     ``config`` must hash to the manifest's ``config_sha256`` (``provenance.config_hash``); it is written by
-    ``write``, which this only describes. ``root`` is the project checkout (for the commit date).
+    ``write``, which this only describes. ``root`` is the project checkout (for the commit date); ``rule_files``
+    names the rules file (relative to it) that defines each rule.
     """
     workdir = Path(workdir)
     manifest = workdir / provenance.MANIFEST
     head, rows = provenance.read_manifest(manifest)
-    if config is not None and provenance.config_hash(config) != head.get("config_sha256"):
+    if provenance.config_hash(config) != head.get("config_sha256"):
         raise ValueError(f"{manifest}: config_sha256 {head.get('config_sha256')} is not the hash of the given config")
     outputs = {r["path"]: r for r in rows}
     sources = {k.removeprefix("source "): v for k, v in head.items() if k.startswith("source ")}
@@ -184,6 +237,7 @@ def build(
             "SoftwareApplication",
             name=f"rule {rule}",
             version=commit,
+            url=code[rule_files[rule]],
             hasPart=[code[s] for s in rule_code],
             softwareRequirements=requirements,
         )
@@ -191,12 +245,17 @@ def build(
             crate, f"#step/{rule}", "HowToStep", name=rule, position=str(position), workExample=tools[rule]
         )
 
+    readme = crate.add_file(
+        dest_path=README,
+        properties={"name": "the project's README", "about": crate.root_dataset, "encodingFormat": media_type(README)},
+    )
     workflow = crate.add_file(
         dest_path=WORKFLOW,
         properties={
             "@type": ["File", "SoftwareSourceCode", "ComputationalWorkflow", "HowTo"],
             "name": "implicitreg workflow",
             "version": commit,
+            "url": readme,
             "sha256": sources.get(WORKFLOW, ""),
             "encodingFormat": media_type(WORKFLOW),
             "conformsTo": {"@id": BIOSCHEMAS_WORKFLOW},
@@ -209,12 +268,8 @@ def build(
         },
     )
     crate.mainEntity = workflow
-    crate.add_file(
-        dest_path=README,
-        properties={"name": "the project's README", "about": crate.root_dataset, "encodingFormat": media_type(README)},
-    )
 
-    controls = []
+    controls, times, persistence = [], [], snakemake_records(workdir)
     for (rule, wildcards, params, inputs), job_rows in jobs_of(rows).items():
         wc = json.loads(wildcards)
         job_id = f"#job/{rule}" + "".join(f"/{k}={v}" for k, v in wc.items())
@@ -226,6 +281,7 @@ def build(
             else:
                 used += [files[p] for p in files_under(path, outputs)]
         used += [property_value(crate, job_id, k, v) for k, v in sorted(json.loads(params).items())]
+        times.append(recorded_times(persistence, [r["path"] for r in job_rows]))
         action = entity(
             crate,
             job_id,
@@ -236,6 +292,7 @@ def build(
             agent=author,
             object=used,
             result=[files[r["path"]] for r in job_rows],
+            **times[-1],
         )
         controls.append(
             entity(
@@ -259,6 +316,7 @@ def build(
         agent=author,
         object=[config_file],
         result=list(files.values()),
+        **span(times),
     )
     entity(
         crate,
@@ -269,6 +327,7 @@ def build(
         agent=author,
         object=controls,
         result=run,
+        **span(times),
     )
     crate.root_dataset["mentions"] = [run, *(c["object"] for c in controls)]
     return crate
@@ -296,10 +355,11 @@ def media_type(path: str) -> str:
     return types.get(Path(path).suffix, "application/octet-stream")
 
 
-def write(workdir: str | os.PathLike, config: dict, root: str | os.PathLike | None) -> Path:
-    """Write ``ro-crate-config.json`` and ``ro-crate-metadata.json`` into ``workdir``; return the metadata path."""
+def write(workdir: str | os.PathLike, config: dict, root: str | os.PathLike | None, rule_files: dict[str, str]) -> Path:
+    """Write ``ro-crate-config.json`` and ``ro-crate-metadata.json`` into ``workdir`` (``build``); return the
+    metadata path."""
     workdir = Path(workdir)
-    crate = build(workdir, config, root)
+    crate = build(workdir, config, root, rule_files)
     (workdir / CONFIG).write_text(provenance.canonical_json(config))
     crate.metadata.write(workdir)
     return workdir / METADATA
