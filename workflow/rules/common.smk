@@ -203,7 +203,7 @@ def figure_inputs(wildcards):
 
 def figure_paper(fig):
     """The report subcategory of figure ``fig``: F1-F9 (G19, sorted by name) before F10 (C22)."""
-    dmf = "dmf" in FIGURE_SPECS[fig].analyses
+    dmf = any(a in check.DMF_ANALYSES for a in FIGURE_SPECS[fig].analyses)
     return "2. Deep matrix factorization (C22)" if dmf else "1. Linear networks (G19)"
 
 

@@ -321,3 +321,31 @@ if "dmf" in ANALYSES:
             resolution=config["claims"]["dmf_curvature_resolution"],
         script:
             "../scripts/tabulate_dmf.py"
+
+
+if "completion" in ANALYSES:
+
+    rule tabulate_completion:
+        """F12, T5: completion runs against the minimum nuclear-norm completion of the same (target, mask)."""
+        input:
+            runs=dmf_files(experiment_of("completion")),
+            nuclear=expand(contract.NUCLEAR, experiment=experiment_of("completion")),
+            code=code_for("tabulate_completion.py"),
+        output:
+            completion_runs=table("completion_runs"),
+            completion_trajectories=table("completion_trajectories"),
+            completion_stages=table("completion_stages"),
+            T5=table("T5"),
+        log:
+            "logs/tables/completion.log",
+        benchmark:
+            "logs/benchmarks/tables/completion.tsv"
+        conda:
+            ENV
+        threads: 1
+        params:
+            order=[run.run_id for run in DMF_RUNS[experiment_of("completion")]],
+            stage_rule=config["dmf_stage_rule"],
+            fit=config["claims"]["completion_fit"],
+        script:
+            "../scripts/tabulate_completion.py"

@@ -15,6 +15,7 @@ import numpy as np
 
 from implicitreg.config.grid import DMFRun
 from implicitreg.data import seeds
+from implicitreg.dmf import completion
 from implicitreg.dmf import model as dmf
 from implicitreg.dmf import stages as dmf_stages
 
@@ -90,8 +91,7 @@ def simulate_dmf(
     ``progress`` (optional) reports iterations and curvature points to the job's log; the arrays do not depend on it.
     """
     s = np.asarray(exp["singular_values"][: run.rank], float)
-    M = dmf.make_target(run.n, s, seeds.rng(config_seed, run.run_id, "target"))
-    mask = dmf.make_mask(run.n, run.observed, seeds.rng(config_seed, run.run_id, "mask"))
+    M, mask = completion.problem(run, s, config_seed)
     F0 = dmf.init_factors(run.n, run.depth, run.alpha, seeds.rng(config_seed, run.run_id, "init"))
     traj = dmf.simulate(M, mask, F0, run.eta, max_steps=run.max_steps, n_log=n_log,
                         n_sv=max(exp["rank"]) + 1, tol=exp["tol"], progress=progress)  # fmt: skip
