@@ -108,3 +108,13 @@ def test_large_setting_applies_the_experiments_own_overrides():
     assert {r.observed_entries for r in runs} == {2000, 5000} and {r.depth for r in runs} == {2, 3, 4}
     default = expand_dmf_runs("completion", CONFIG["dmf_experiments"]["completion"])
     assert len(default) == 4 * 2 * 5 * 3 and {r.observed for r in default} == {m / 400 for m in (50, 90, 130, 180, 250)}
+
+
+def test_missing_baseline_packages_are_named_before_any_job(monkeypatch):
+    from implicitreg.config import check
+
+    assert check.missing_packages() == []
+    assert check.missing_packages(lambda name: None) == ["cvxpy", "clarabel"]
+    monkeypatch.setattr(check, "BASELINE_PACKAGES", ("cvxpy", "no_such_solver_package"))
+    with pytest.raises(ConfigError, match="analyses.completion.*no_such_solver_package installed"):
+        validate(copy.deepcopy(CONFIG))

@@ -117,11 +117,6 @@ def test_solver_failure_names_the_problem(monkeypatch):
         nuclear.min_nuclear_norm(np.eye(3), np.ones((3, 3)), 1e-8, "c-n8-R2-m30-s0")
 
 
-def test_missing_packages_are_named_without_importing():
-    assert nuclear.missing_packages() == []
-    assert nuclear.missing_packages(lambda name: None) == ["cvxpy", "clarabel"]
-
-
 def test_solve_problems_solves_each_problem_once():
     runs = [run(depth=d, seed=s) for d in (1, 2, 3) for s in (0, 1)]
     rows = nuclear.solve_problems(runs, {"singular_values": [1.0, 0.5], "nuclear_tol": 1e-8}, 11)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Iterator
+from importlib.util import find_spec
 from pathlib import Path
 
 import jsonschema
@@ -17,11 +18,11 @@ import yaml
 
 from implicitreg.config.grid import expand_runs, resolve
 from implicitreg.data.spectra import orders_agree
-from implicitreg.dmf import nuclear
 from implicitreg.io import shards
 
 SCHEMA = Path(__file__).resolve().parents[3] / "workflow" / "schemas" / "config.schema.yaml"
 DMF_ANALYSES = ("dmf", "completion")  # analyses that read a DMF experiment; every other one reads a GD experiment
+BASELINE_PACKAGES = ("cvxpy", "clarabel")  # the completion analysis's nuclear-norm baseline (dmf/nuclear.py)
 
 Problem = tuple[str, str]  # (key, what is wrong and what is allowed)
 
@@ -195,6 +196,11 @@ def dmf_problems(config: dict) -> Iterator[Problem]:
         yield "dmf_large", "dmf_size is large but no dmf_large overrides are given"
 
 
+def missing_packages(find=find_spec) -> list[str]:
+    """Which of ``BASELINE_PACKAGES`` are not installed, found without importing them (cvxpy loads in seconds)."""
+    return [name for name in BASELINE_PACKAGES if find(name) is None]
+
+
 def completion_problems(key: str, exp: dict) -> Iterator[Problem]:
     """A completion grid (``observed_entries``) has distinct counts within ``[1, n^2]`` and its baseline's tolerance."""
     counts = exp.get("observed_entries")
@@ -232,10 +238,10 @@ def analysis_problems(config: dict) -> Iterator[Problem]:
             f"dmf_experiments.{analyses['completion']['experiment']}",
             ("the completion analysis (F12, T5) needs a completion grid: observed_entries"),
         )
-    if "completion" in analyses and nuclear.missing_packages():
+    if "completion" in analyses and missing_packages():
         yield (
             "analyses.completion",
-            (f"the nuclear-norm baseline needs {', '.join(nuclear.missing_packages())} installed (environment.yml)"),
+            (f"the nuclear-norm baseline needs {', '.join(missing_packages())} installed (environment.yml)"),
         )
     if "vanishing" in analyses:
         ename = analyses["vanishing"]["experiment"]

@@ -8,17 +8,11 @@ absolute and relative gap and feasibility tolerances).
 
 from __future__ import annotations
 
-from importlib.util import find_spec
-
 import numpy as np
 
-SOLVER = "CLARABEL"
-PACKAGES = ("cvxpy", "clarabel")  # what the baseline imports: checked before any job, without importing them
+from implicitreg.dmf import completion
 
-
-def missing_packages(find=find_spec) -> list[str]:
-    """The packages of ``PACKAGES`` that are not installed (found without importing them: cvxpy takes seconds)."""
-    return [name for name in PACKAGES if find(name) is None]
+SOLVER = "CLARABEL"  # config/check.py checks before any job that cvxpy and clarabel are installed
 
 
 def min_nuclear_norm(M: np.ndarray, mask: np.ndarray, tol: float, name: str) -> tuple[np.ndarray, str]:
@@ -44,8 +38,6 @@ def solve_problems(runs, experiment: dict, config_seed: int) -> list[dict]:
     """One row per distinct completion problem among ``runs`` (``config.grid.DMFRun``, first run of each problem):
     the solver's status, the largest violation ``max |X_ij - M_ij|`` on the observed entries and the end-point
     measures of the completion ``X`` (``completion.end_point``)."""
-    from implicitreg.dmf import completion  # numpy and scipy load in jobs only: the config check imports this module
-
     rows, seen = [], set()
     s = experiment["singular_values"]
     for run in runs:
