@@ -253,7 +253,7 @@ def output_records(wildcards):
             continue
         params = dict(job.params.items())
         if "runs" in params:  # a shard: its run ids (each run's spec is in the shard)
-            spec = DMFRun if job.rule.name == "simulate_dmf" else RunSpec
+            spec = DMFRun if job.rule.name in ("simulate_dmf", "nuclear") else RunSpec
             params["runs"] = [spec(*run).run_id for run in params["runs"]]
         for f in job.output:
             if f.startswith(provenance.OUTPUT_DIRS) and not f.is_temp:
