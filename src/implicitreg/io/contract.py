@@ -131,7 +131,7 @@ TABLES: dict[str, Table] = dict([
        "problem_id method depth rank observed_entries dof seed alpha status n_steps error error_unobserved erank "
        "nuclear_norm n_stages one_per_stage run_id", "completion",
        "F12: one row per completion run and per nuclear-norm baseline (method nuclear; depth, alpha, n_steps, "
-       "stages and run_id empty), errors relative to ||M||_F on all and on the unobserved entries",
+       "stages and run_id empty); errors relative to the Frobenius norm of M, on all and on the unobserved entries",
        "depth alpha n_steps n_stages one_per_stage run_id"),
     _t("completion_trajectories", "results/tables/completion_trajectories.parquet", None, "completion",
        "F12c: run_id, step, loss, grad_norm and the top singular values sv_1..sv_K of every completion run", None),
