@@ -62,6 +62,7 @@ def figure_f12(runs: pd.DataFrame, traj: pd.DataFrame, stages: pd.DataFrame, fai
             ax_r.set_ylabel("(b) effective rank")
     fig.axes[0].legend(fontsize=7, loc="lower left", title="end-point medians", title_fontsize=7)
     row = gs[2, :].subgridspec(1, n_ex)
+    k_max = max(traj.loc[traj["run_id"].isin(examples["run_id"]), "step"].max(), 10)  # one iteration axis for all
     for j, ex in enumerate(examples.itertuples()):
         ax = fig.add_subplot(row[0, j])
         t = traj[traj["run_id"] == ex.run_id]
@@ -70,7 +71,7 @@ def figure_f12(runs: pd.DataFrame, traj: pd.DataFrame, stages: pd.DataFrame, fai
         for r, col in enumerate([c for c in t.columns if c.startswith("sv_")], start=1):
             ax.plot(np.maximum(t["step"], 1), t[col], color=styles[ex.method][0], lw=1.0,
                     ls="-" if r <= ex.rank else ":")  # fmt: skip
-        ax.set(xscale="log", yscale="log", xlabel="iteration $k$", ylim=(1e-4, 2))
+        ax.set(xscale="log", yscale="log", xlabel="iteration $k$", ylim=(1e-4, 2), xlim=(1, k_max))
         ax.set_title(f"{ex.method}: {int(ex.n_stages)} stages, error {ex.error:.2g}", fontsize=7)
         if j == 0:
             ax.set_ylabel(f"(c) $\\sigma_r(W)$, $R = {ex.rank}$,\n$|\\Omega| = {ex.observed_entries}$")
