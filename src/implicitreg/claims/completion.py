@@ -57,7 +57,7 @@ def claim_recovery(tables: dict, config: dict) -> Measurement:
     dmf = runs[(runs["depth"] >= 2) & runs["small"] & runs["problem_id"].isin(recovered)]
     ok = dmf["one_per_stage"].astype(bool) & (dmf["error"] <= c["completion_dmf_error"])
     value, text = counted(ok)
-    bad = ", ".join(f"{r.run_id} ({r.n_stages} stages, error {r.error:.3g})" for r in dmf[~ok].itertuples())
+    bad = ", ".join(f"{r.run_id} ({r.n_stages:.0f} stages, error {r.error:.3g})" for r in dmf[~ok].itertuples())
     metric = (f"{text} runs of depth >= 2 on the {len(recovered)} of {len(nuc)} problems the nuclear norm recovers "
               f"within {c['completion_recovered']:g} with exactly R stages and error <= {c['completion_dmf_error']:g}"
               + (f"; failing: {bad}" if bad else "") + _stopped(dmf))  # fmt: skip
