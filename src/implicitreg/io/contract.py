@@ -35,7 +35,7 @@ FIGURE_FORMATS = ("pdf", "png")
 MANIFEST = "results/MANIFEST.tsv"
 CLAIMS_RST = "results/report/claims.rst"  # the claims table on the report's first page
 CLAIMS_PAGE = "results/report/claims.html"
-TABLE_PAGE = "results/report/{table}.html"  # tables T1-T4 as report items
+TABLE_PAGE = "results/report/{table}.html"  # tables T1-T5 as report items
 REPORT_TABLES = ("T1", "T2", "T3", "T4", "T5")
 CLAIMS_DOC = "docs/CLAIMS.md"
 CONTRACT_DOC = "docs/CONTRACT.md"
@@ -253,12 +253,12 @@ def markdown() -> str:
         files = ", ".join(f"`{p}`" for p in f.files())
         lines.append(f"| {f.fig} | {files} | {', '.join(f.analyses)} | {', '.join(f.tables)} |")
     lines.append(
-        f"\n`{CLAIMS_RST}`, `{CLAIMS_PAGE}`, `{TABLE_PAGE}` (T1-T4): the claims and tables for the HTML report."
+        f"\n`{CLAIMS_RST}`, `{CLAIMS_PAGE}`, `{TABLE_PAGE}` (T1-T5): the claims and tables for the HTML report."
     )
     lines.append(
         f"\n`{EXPERIMENT_TABLE}`: the run tables ({', '.join(RUN_TABLES)}) of one experiment, merged into the "
         f"tables above; `{CLAIM_ROW}`: one claim's row (`snakemake claim_<id>`)."
     )
-    lines.append(f"\n`{CLAIMS_RST}`, `{CLAIMS_PAGE}`, `{TABLE_PAGE}` (T1-T4): the claims and tables for the report.")
+    lines.append(f"\n`{CLAIMS_RST}`, `{CLAIMS_PAGE}`, `{TABLE_PAGE}` (T1-T5): the claims and tables for the report.")
     lines.append(f"\n`{MANIFEST}`: SHA-256, size, rule, wildcards and parameters of every output above.")
     return "\n".join(lines) + "\n"
