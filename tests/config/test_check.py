@@ -1,5 +1,6 @@
 """Bad configurations are refused with the offending key named."""
 
+import copy
 from pathlib import Path
 
 import jsonschema
@@ -68,3 +69,53 @@ def test_cross_field_checks_name_the_key(path, value, key):
     jsonschema.validate(config, SCHEMA)
     with pytest.raises(ConfigError, match=key.replace(".", r"\.")):
         validate(config)
+
+
+def completion_config(**changes):
+    config = copy.deepcopy(CONFIG)
+    config["dmf_experiments"]["completion"].update(changes)
+    return config
+
+
+@pytest.mark.parametrize(
+    ("changes", "key", "message"),
+    [
+        ({"observed_entries": [50, 50]}, "dmf_experiments.completion.observed_entries", "must not repeat"),
+        ({"observed_entries": [50, 401]}, "dmf_experiments.completion.observed_entries", "at most n\\^2 = 400"),
+        ({"nuclear_tol": None}, "dmf_experiments.completion.nuclear_tol", "tolerance"),
+    ],
+)
+def test_completion_grid_problems_name_their_key(changes, key, message):
+    config = completion_config(**changes)
+    if changes.get("nuclear_tol", 0) is None:
+        del config["dmf_experiments"]["completion"]["nuclear_tol"]
+    with pytest.raises(ConfigError, match=f"{key}.*{message}"):
+        validate(config)
+
+
+def test_completion_analysis_needs_a_completion_grid():
+    config = copy.deepcopy(CONFIG)
+    config["analyses"]["completion"]["experiment"] = "dmf_reconstruction"
+    with pytest.raises(ConfigError, match="dmf_experiments.dmf_reconstruction.*observed_entries"):
+        validate(config)
+
+
+def test_large_setting_applies_the_experiments_own_overrides():
+    from implicitreg.config.grid import expand_dmf_runs, resolve
+
+    exp = resolve(CONFIG["dmf_experiments"]["completion"], "large", CONFIG["dmf_large"])
+    runs = expand_dmf_runs("completion", exp)
+    assert {r.n for r in runs} == {100} and {r.rank for r in runs} == {5}
+    assert {r.observed_entries for r in runs} == {2000, 5000} and {r.depth for r in runs} == {2, 3, 4}
+    default = expand_dmf_runs("completion", CONFIG["dmf_experiments"]["completion"])
+    assert len(default) == 4 * 2 * 5 * 3 and {r.observed for r in default} == {m / 400 for m in (50, 90, 130, 180, 250)}
+
+
+def test_missing_baseline_packages_are_named_before_any_job(monkeypatch):
+    from implicitreg.config import check
+
+    assert check.missing_packages() == []
+    assert check.missing_packages(lambda name: None) == ["cvxpy", "clarabel"]
+    monkeypatch.setattr(check, "BASELINE_PACKAGES", ("cvxpy", "no_such_solver_package"))
+    with pytest.raises(ConfigError, match="analyses.completion.*no_such_solver_package installed"):
+        validate(copy.deepcopy(CONFIG))

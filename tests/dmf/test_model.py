@@ -322,6 +322,6 @@ def test_schema_refuses_bad_dmf_values():
         with pytest.raises(jsonschema.ValidationError):
             jsonschema.validate(config, SCHEMA)
     config = copy.deepcopy(CONFIG)
-    config["dmf_experiments"]["dmf_completion"]["settings"][0]["depth"] = 1
+    config["dmf_experiments"]["dmf_completion"]["settings"][0]["depth"] = 0
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(config, SCHEMA)

@@ -1,10 +1,10 @@
-# The claims and tables T1-T4 as report items (HTML), and the claims table of the report's first page
+# The claims and tables T1-T5 as report items (HTML), and the claims table of the report's first page
 # (workflow/report/workflow.rst includes results/report/claims.rst). Figures are report items of rule figure.
 REPORT_TABLES = [t for t in contract.REPORT_TABLES if t in TABLES]
 
 
 rule report_pages:
-    """HTML pages of the claims and of tables T1-T4, and the claims as RST, for snakemake --report."""
+    """HTML pages of the claims and of tables T1-T5, and the claims as RST, for snakemake --report."""
     input:
         claims=table("claims"),
         tables=[table(t) for t in REPORT_TABLES],

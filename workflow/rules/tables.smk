@@ -280,9 +280,9 @@ rule tabulate_depth:
 
 
 rule tabulate_dmf:
-    """F10, T4: DMF runs, trajectories, stages and curvature from every DMF run file."""
+    """F10, T4: DMF runs, trajectories, stages and curvature from the run files of the dmf analysis's experiment."""
     input:
-        runs=[f for name in DMF_SHARDS for f in dmf_files(name)],
+        runs=lambda wc: dmf_files(experiment_of("dmf")),
         code=code_for("tabulate_dmf.py"),
     output:
         dmf_runs=table("dmf_runs"),
@@ -298,7 +298,7 @@ rule tabulate_dmf:
         ENV
     threads: 1
     params:
-        order=[run.run_id for runs in DMF_RUNS.values() for run in runs],
+        order=lambda wc: [run.run_id for run in DMF_RUNS[experiment_of("dmf")]],
         resolution=config["claims"]["dmf_curvature_resolution"],
     script:
         "../scripts/tabulate_dmf.py"
@@ -322,3 +322,29 @@ rule tabulate_sequential_order:
         datasets=config["datasets"],
     script:
         "../scripts/tabulate_sequential_order.py"
+
+
+rule tabulate_completion:
+    """F12, T5: completion runs against the minimum nuclear-norm completion of the same (target, mask)."""
+    input:
+        runs=lambda wc: dmf_files(experiment_of("completion")),
+        nuclear=lambda wc: contract.NUCLEAR.format(experiment=experiment_of("completion")),
+        code=code_for("tabulate_completion.py"),
+    output:
+        completion_runs=table("completion_runs"),
+        completion_trajectories=table("completion_trajectories"),
+        completion_stages=table("completion_stages"),
+        T5=table("T5"),
+    log:
+        "logs/tables/completion.log",
+    benchmark:
+        "logs/benchmarks/tables/completion.tsv"
+    conda:
+        ENV
+    threads: 1
+    params:
+        order=lambda wc: [run.run_id for run in DMF_RUNS[experiment_of("completion")]],
+        stage_rule=config["dmf_stage_rule"],
+        fit=config["claims"]["completion_fit"],
+    script:
+        "../scripts/tabulate_completion.py"

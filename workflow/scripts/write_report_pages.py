@@ -1,4 +1,4 @@
-"""The claims (RST for the report's first page, HTML) and tables T1-T4 (HTML) as report pages."""
+"""The claims (RST for the report's first page, HTML) and tables T1-T5 (HTML) as report pages."""
 
 from pathlib import Path
 

@@ -11,18 +11,20 @@ import math
 from collections import Counter
 from collections.abc import Iterator
 from importlib import resources
+from importlib.util import find_spec
 from pathlib import Path
 
 import jsonschema
 import yaml
 
-from implicitreg.config.grid import expand_runs, step_sizes
+from implicitreg.config.grid import expand_runs, resolve, step_sizes
 from implicitreg.data.spectra import last_transition, orders_agree
 from implicitreg.io import shards
 
 SCHEMA = resources.files(__package__) / "config.schema.yaml"  # package data: found wherever the package is installed
-DMF_ANALYSES = ("dmf",)  # analyses that read a DMF experiment; every other one reads a GD experiment
+DMF_ANALYSES = ("dmf", "completion")  # analyses that read a DMF experiment; every other one reads a GD experiment
 COMPONENT_ANALYSES = ("population",)  # analyses that read components and transitions only: log: components will do
+BASELINE_PACKAGES = ("cvxpy", "clarabel")  # the completion analysis's nuclear-norm baseline (dmf/nuclear.py)
 
 Problem = tuple[str, str]  # (key, what is wrong and what is allowed)
 
@@ -186,6 +188,7 @@ def dmf_problems(config: dict) -> Iterator[Problem]:
         for grid, values in [("rank", exp["rank"]), ("seeds", exp["seeds"]), *alphas]:
             if len(set(values)) != len(values):
                 yield f"{key}.{grid}", f"must not repeat values, got {values}"
+        yield from completion_problems(key, resolve(exp, config["dmf_size"], config.get("dmf_large", {})))
     if config.get("dmf_experiments") and "dmf_stage_rule" not in config:
         yield "dmf_stage_rule", "dmf_experiments need a stage rule {lo, hi}"
     rule = config.get("dmf_stage_rule")
@@ -193,6 +196,24 @@ def dmf_problems(config: dict) -> Iterator[Problem]:
         yield "dmf_stage_rule.lo", f"must be below hi = {rule['hi']}, got {rule['lo']}"
     if config["dmf_size"] == "large" and "dmf_large" not in config:
         yield "dmf_large", "dmf_size is large but no dmf_large overrides are given"
+
+
+def missing_packages(find=find_spec) -> list[str]:
+    """Which of ``BASELINE_PACKAGES`` are not installed, found without importing them (cvxpy loads in seconds)."""
+    return [name for name in BASELINE_PACKAGES if find(name) is None]
+
+
+def completion_problems(key: str, exp: dict) -> Iterator[Problem]:
+    """A completion grid (``observed_entries``) has distinct counts within ``[1, n^2]`` and its baseline's tolerance."""
+    counts = exp.get("observed_entries")
+    if counts is None:
+        return
+    if len(set(counts)) != len(counts):
+        yield f"{key}.observed_entries", f"must not repeat values, got {counts}"
+    if max(counts) > exp["n"] ** 2:
+        yield f"{key}.observed_entries", f"at most n^2 = {exp['n'] ** 2} entries can be observed, got {max(counts)}"
+    if "nuclear_tol" not in exp:
+        yield f"{key}.nuclear_tol", "a completion grid (observed_entries) needs the nuclear-norm solver's tolerance"
 
 
 def analysis_problems(config: dict) -> Iterator[Problem]:
@@ -214,6 +235,16 @@ def analysis_problems(config: dict) -> Iterator[Problem]:
         and analyses["generalization"]["ridge_alpha"][0] >= (analyses["generalization"]["ridge_alpha"][1])
     ):
         yield "analyses.generalization.ridge_alpha", "needs alpha_min < alpha_max"
+    if "completion" in analyses and "observed_entries" not in dmf[analyses["completion"]["experiment"]]:
+        yield (
+            f"dmf_experiments.{analyses['completion']['experiment']}",
+            ("the completion analysis (F12, T5) needs a completion grid: observed_entries"),
+        )
+    if "completion" in analyses and missing_packages():
+        yield (
+            "analyses.completion",
+            (f"the nuclear-norm baseline needs {', '.join(missing_packages())} installed (environment.yml)"),
+        )
     if "vanishing" in analyses:
         ename = analyses["vanishing"]["experiment"]
         exp = gd[ename]

@@ -101,6 +101,7 @@ class DMFRun:
     observed: float
     seed: int
     max_steps: int
+    observed_entries: int = 0  # > 0: exactly this many entries observed (``observed`` is then their fraction)
 
     @property
     def task(self) -> str:
@@ -108,12 +109,13 @@ class DMFRun:
 
     @property
     def run_id(self) -> str:
-        return f"{self.experiment}-n{self.n}-N{self.depth}-R{self.rank}-alpha{self.alpha:g}-s{self.seed}"
+        m = f"-m{self.observed_entries}" if self.observed_entries else ""
+        return f"{self.experiment}-n{self.n}-N{self.depth}-R{self.rank}{m}-alpha{self.alpha:g}-s{self.seed}"
 
 
 SIZES = {  # config key dmf_size: the experiment as given, or with the large-setting overrides applied
     "default": lambda exp, large: exp,
-    "large": lambda exp, large: exp | large,
+    "large": lambda exp, large: exp | large | exp.get("large", {}),  # dmf_large, then the experiment's own large keys
 }
 
 
@@ -137,12 +139,17 @@ def dmf_experiment_runs(config: dict) -> dict[str, list[DMFRun]]:
 
 
 def expand_dmf_runs(name: str, exp: dict) -> list[DMFRun]:
-    """All runs of DMF experiment ``name``, in a fixed order (depth, rank, alpha, seed)."""
-    runs = []
+    """All runs of DMF experiment ``name``, in a fixed order (depth, rank, observed entries, alpha, seed).
+
+    ``observed_entries`` (counts) makes a completion grid; without it every run observes the fraction ``observed``.
+    """
+    runs, n = [], exp["n"]
+    counts = exp.get("observed_entries", [0])
     for setting in exp["settings"]:
-        for rank, alpha, seed in itertools.product(exp["rank"], setting["alpha"], exp["seeds"]):
-            runs.append(DMFRun(name, exp["n"], rank, setting["depth"], float(alpha), float(setting["eta"]),
-                               float(exp["observed"]), seed, setting["max_steps"]))  # fmt: skip
+        for rank, m, alpha, seed in itertools.product(exp["rank"], counts, setting["alpha"], exp["seeds"]):
+            observed = m / n**2 if m else float(exp["observed"])
+            runs.append(DMFRun(name, n, rank, setting["depth"], float(alpha), float(setting["eta"]), observed, seed,
+                               setting["max_steps"], m))  # fmt: skip
     return runs
 
 
@@ -159,5 +166,9 @@ def describe_dmf(name: str, exp: dict) -> str:
     """A DMF experiment's targets in numbers, for captions."""
     ranks = ", ".join(str(r) for r in exp["rank"])
     s = ", ".join(f"{v:g}" for v in exp["singular_values"])
-    observed = "" if exp["observed"] >= 1 else f", {exp['observed']:.0%} of the entries observed"
+    if "observed_entries" in exp:
+        counts = ", ".join(str(m) for m in exp["observed_entries"])
+        observed = f", {counts} observed entries (uniform without replacement)"
+    else:
+        observed = "" if exp["observed"] >= 1 else f", {exp['observed']:.0%} of the entries observed"
     return f"{name}: {exp['n']} x {exp['n']} targets of rank R = {ranks} with singular values ({s})[:R]{observed}"

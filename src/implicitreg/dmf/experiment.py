@@ -19,6 +19,7 @@ import numpy as np
 
 from implicitreg.config.grid import DMFRun
 from implicitreg.data import seeds
+from implicitreg.dmf import completion
 from implicitreg.dmf import model as dmf
 from implicitreg.dmf import stages as dmf_stages
 
@@ -81,11 +82,11 @@ def curvature(
 
 
 def problem(run: DMFRun, exp: dict, config_seed: int):
-    """``(s, M, mask, factors0)`` of a run: its target singular values, target, observed mask and initial factors,
-    each drawn from its own stream of the run's seed (``seeds.rng(config_seed, run_id, name)``)."""
+    """``(s, M, mask, factors0)`` of a run: its target singular values, target and observed mask
+    (``completion.problem``: shared by every depth of a completion problem) and initial factors, each drawn from its
+    own stream (``seeds.rng(config_seed, key, name)``)."""
     s = np.asarray(exp["singular_values"][: run.rank], float)
-    M = dmf.make_target(run.n, s, seeds.rng(config_seed, run.run_id, "target"))
-    mask = dmf.make_mask(run.n, run.observed, seeds.rng(config_seed, run.run_id, "mask"))
+    M, mask = completion.problem(run, s, config_seed)
     F0 = dmf.init_factors(run.n, run.depth, run.alpha, seeds.rng(config_seed, run.run_id, "init"))
     return s, M, mask, F0
 

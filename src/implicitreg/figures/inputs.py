@@ -8,6 +8,7 @@ A figure is an entry of ``io/contract.FIGURES``; ``config`` is the validated con
 
 from __future__ import annotations
 
+from implicitreg.config.check import DMF_ANALYSES
 from implicitreg.config.grid import describe_dmf
 from implicitreg.data.spectra import describe as describe_dataset
 from implicitreg.io import contract
@@ -48,8 +49,10 @@ def module(figure: Figure) -> str:
 
 
 def paper(figure: Figure) -> str:
-    """The report subcategory of ``figure``: G19's figures (sorted by name) before C22's (the dmf analysis)."""
-    return "2. Deep matrix factorization (C22)" if "dmf" in figure.analyses else "1. Linear networks (G19)"
+    """The report subcategory of ``figure``: G19's figures (sorted by name) before those of deep matrix factorization
+    (C22 and A19: the analyses that read a DMF experiment)."""
+    dmf = any(a in DMF_ANALYSES for a in figure.analyses)
+    return "2. Deep matrix factorization (C22, A19)" if dmf else "1. Linear networks (G19)"
 
 
 def data_sentence(figure: Figure, config: dict) -> str:

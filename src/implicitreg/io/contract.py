@@ -20,6 +20,9 @@ DATASET_JSON = "results/datasets/{dataset}.json"
 RUNS_ROOT = "results/runs"  # the GD run store: {experiment}/shard-{k}-of-{K}.parquet (io/store.py, io/shards.py)
 RUN = RUNS_ROOT + "/{experiment}/shard-{k}-of-{K}.parquet"
 RRR = "results/baselines/rrr_{dataset}.npz"
+NUCLEAR = "results/baselines/nuclear_{experiment}.csv"  # minimum nuclear-norm completion of every problem
+NUCLEAR_COLUMNS = ("problem_id experiment n rank observed_entries seed status max_violation error error_unobserved "
+                   "erank nuclear_norm").split()  # fmt: skip
 DMF_ROOT = "results/dmf"
 DMF_RUN = DMF_ROOT + "/{experiment}/shard-{k}-of-{K}.parquet"
 FIGURE = "figures/{fig}_{stem}.{ext}"
@@ -32,8 +35,8 @@ FIGURE_FORMATS = ("pdf", "png")
 MANIFEST = "results/MANIFEST.tsv"
 CLAIMS_RST = "results/report/claims.rst"  # the claims table on the report's first page
 CLAIMS_PAGE = "results/report/claims.html"
-TABLE_PAGE = "results/report/{table}.html"  # tables T1-T4 as report items
-REPORT_TABLES = ("T1", "T2", "T3", "T4")
+TABLE_PAGE = "results/report/{table}.html"  # tables T1-T5 as report items
+REPORT_TABLES = ("T1", "T2", "T3", "T4", "T5")
 CLAIMS_DOC = "docs/CLAIMS.md"
 CONTRACT_DOC = "docs/CONTRACT.md"
 GALLERY_DOC = "docs/gallery.md"
@@ -130,6 +133,20 @@ TABLES: dict[str, Table] = dict([
     _t("T4", "results/tables/T4_dmf_stages.csv",
        "experiment task depth alpha rank runs stages_min stages_max exact_fraction", "dmf",
        "table T4: stages detected against rank per (experiment, depth, alpha)"),
+    _t("completion_runs", "results/tables/completion_runs.csv",
+       "problem_id method depth rank observed_entries dof seed alpha status n_steps error error_unobserved erank "
+       "nuclear_norm n_stages one_per_stage run_id", "completion",
+       "F12: one row per completion run and per nuclear-norm baseline (method nuclear; depth, alpha, n_steps, "
+       "stages and run_id empty); errors relative to the Frobenius norm of M, on all and on the unobserved entries",
+       "depth alpha n_steps n_stages one_per_stage run_id"),
+    _t("completion_trajectories", "results/tables/completion_trajectories.parquet", None, "completion",
+       "F12c: run_id, step, loss, grad_norm and the top singular values sv_1..sv_K of every completion run", None),
+    _t("completion_stages", "results/tables/completion_stages.csv", "run_id stage singular_values k_start k_end",
+       "completion", "F12c: detected stages of every completion run"),
+    _t("T5", "results/tables/T5_completion.csv",
+       "rank observed_entries dof method runs error_median erank_median stages", "completion",
+       "table T5: per (R, observed entries, method) the median error and effective rank over seeds and the stages "
+       "detected (min-max; empty for the nuclear norm)", "stages"),
     _t("claims", "results/tables/claims.csv",
        "claim_id source kind statement scope metric measured criterion expected tolerance passed evidence", None,
        "every claim (kind paper, derived or boundary) under its premise (scope), measured from the tables above; "
@@ -166,6 +183,7 @@ FIGURES: dict[str, Figure] = {f.fig: f for f in [
     Figure("F9", "depth", ("depth",), ("runs", "components", "depth_transitions")),
     Figure("F10", "dmf", ("dmf",), ("dmf_runs", "dmf_trajectories", "dmf_stages", "dmf_curvature")),
     Figure("F11", "population", ("population",), ("sequential_order",)),
+    Figure("F12", "completion", ("completion",), ("completion_runs", "completion_trajectories", "completion_stages")),
 ]}  # fmt: skip
 
 
@@ -260,7 +278,7 @@ def markdown() -> str:
         files = ", ".join(f"`{p}`" for p in f.files())
         lines.append(f"| {f.fig} | {files} | {', '.join(f.analyses)} | {', '.join(f.tables)} |")
     lines.append(
-        f"\n`{CLAIMS_RST}`, `{CLAIMS_PAGE}`, `{TABLE_PAGE}` (T1-T4): the claims and tables for the HTML report."
+        f"\n`{CLAIMS_RST}`, `{CLAIMS_PAGE}`, `{TABLE_PAGE}` (T1-T5): the claims and tables for the HTML report."
     )
     lines.append(
         f"\n`{EXPERIMENT_TABLE}`: the run tables ({', '.join(RUN_TABLES)}) of one experiment, merged into the "
