@@ -313,7 +313,7 @@ def test_duplicate_depth_settings_are_refused():
 
 
 def test_schema_refuses_bad_dmf_values():
-    for path, value in ((("dmf_size",), "huge"), (("dmf_experiments", "dmf_completion", "observed"), 1.5)):
+    for path, value in ((("dmf_size",), "huge"), (("dmf_experiments", "dmf_reconstruction", "observed"), 1.5)):
         config = copy.deepcopy(CONFIG)
         node = config
         for k in path[:-1]:
@@ -322,6 +322,6 @@ def test_schema_refuses_bad_dmf_values():
         with pytest.raises(jsonschema.ValidationError):
             jsonschema.validate(config, SCHEMA)
     config = copy.deepcopy(CONFIG)
-    config["dmf_experiments"]["dmf_completion"]["settings"][0]["depth"] = 0
+    config["dmf_experiments"]["completion"]["settings"][0]["depth"] = 0
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(config, SCHEMA)

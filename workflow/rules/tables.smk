@@ -328,7 +328,9 @@ rule tabulate_completion:
     """F12, T5: completion runs against the minimum nuclear-norm completion of the same (target, mask)."""
     input:
         runs=lambda wc: dmf_files(experiment_of("completion")),
-        nuclear=lambda wc: contract.NUCLEAR.format(experiment=experiment_of("completion")),
+        nuclear=lambda wc: contract.NUCLEAR.format(
+            experiment=experiment_of("completion")
+        ),
         code=code_for("tabulate_completion.py"),
     output:
         completion_runs=table("completion_runs"),
