@@ -247,7 +247,7 @@ if "rotation" in ANALYSES:
 if "generalization" in ANALYSES:
 
     rule tabulate_test_risk:
-        """F8: test risk along the GD paths, of RRR at every rank and of the ridge path; T3."""
+        """F8: test risk along the GD paths, of RRR at every rank and of the ridge path, per teacher; T3."""
         input:
             runs=run_files(experiment_of("generalization")),
             datasets=dataset_files(experiment_of("generalization")),
@@ -257,6 +257,7 @@ if "generalization" in ANALYSES:
             code=code_for("tabulate_test_risk.py"),
         output:
             test_risk=table("test_risk"),
+            best_risk=table("best_risk"),
             T3=table("T3"),
         log:
             "logs/tables/generalization.log",

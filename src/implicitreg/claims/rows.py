@@ -40,6 +40,10 @@ def equals(value: float) -> Criterion:
     return Criterion(f"measured == {value:g}", value, 0.0)
 
 
+def at_least(bound: float) -> Criterion:
+    return Criterion(f"measured >= {bound:g}", bound, 0.0)
+
+
 def above(bound: float) -> Criterion:
     return Criterion(f"measured > {bound:g}", bound, 0.0)
 
@@ -81,17 +85,25 @@ def fraction(ok) -> float:
     return float(np.mean(ok)) if len(ok) else np.nan
 
 
+def clopper_pearson(k: int, n: int) -> tuple[float, float]:
+    """The exact (Clopper-Pearson) 95% interval of ``k`` successes in ``n`` (THEORY.md section 10):
+    ``scipy.stats.binomtest(k, n).proportion_ci(0.95, method="exact")``; ``(nan, nan)`` for ``n = 0``."""
+    if int(n) == 0:
+        return np.nan, np.nan
+    from scipy.stats import binomtest  # loads in half a second: not when the workflow only builds its DAG
+
+    ci = binomtest(int(k), int(n)).proportion_ci(0.95, method="exact")
+    return float(ci.low), float(ci.high)
+
+
 def proportion(k: int, n: int) -> str:
-    """``k of n`` with its exact (Clopper-Pearson) 95% interval (THEORY.md section 10):
-    ``scipy.stats.binomtest(k, n).proportion_ci(0.95, method="exact")``. Every claim measured as a fraction
-    states its evidence this way."""
+    """``k of n`` with its exact (Clopper-Pearson) 95% interval (``clopper_pearson``). Every claim measured as a
+    fraction states its evidence this way."""
     k, n = int(k), int(n)
     if n == 0:
         return "0 of 0 (nothing counted)"
-    from scipy.stats import binomtest  # loads in half a second: not when the workflow only builds its DAG
-
-    ci = binomtest(k, n).proportion_ci(0.95, method="exact")
-    return f"{k} of {n} (95% CI [{ci.low:.3g}, {ci.high:.3g}])"
+    lo, hi = clopper_pearson(k, n)
+    return f"{k} of {n} (95% CI [{lo:.3g}, {hi:.3g}])"
 
 
 def counted(ok) -> tuple[float, str]:

@@ -20,13 +20,23 @@ Beyond the assumption (THEORY.md section 7), a ``population`` dataset may carry 
 and ``A`` a fixed antisymmetric ``d x d`` matrix of unit Frobenius norm (``rotation_generator``),
 so the covariances no longer commute when ``lam`` is not constant; ``epsilon = 0`` is the
 aligned dataset exactly.
+
+A dataset with ``draws: N`` is a population of ``N`` independent datasets of the same spec (THEORY.md
+section 10), its members ``{name}.0 ... {name}.{N-1}`` (``members``): member ``{name}.i`` is drawn from its own
+stream ``seeds.rng(seed, "dataset", "{name}.i")`` (basis, sample, noise and test set), exactly as a dataset of
+that name would be. One file holds them all, every array stacked along a leading axis of ``N`` draws beside
+``draw = 0 ... N-1`` (``stack``, ``unstack``).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
+
+from implicitreg.data import seeds
+from implicitreg.io import files
 
 
 def haar_orthogonal(n: int, rng: np.random.Generator) -> np.ndarray:
@@ -153,6 +163,54 @@ def make_dataset(spec: dict, rng: np.random.Generator, rotation_rng: np.random.G
     return Dataset(0.5 * (Sx + Sx.T), X.T @ Y / n, U, V, lam, sigma, samples)
 
 
+def members(name: str, spec: dict) -> list[str]:
+    """The datasets a config entry stands for: ``[name]``, or ``name.0 ... name.{N-1}`` with ``draws: N``."""
+    return [f"{name}.{i}" for i in range(spec["draws"])] if "draws" in spec else [name]
+
+
+def entry(member: str) -> str:
+    """The config entry of a member dataset: ``teacher`` of ``teacher.7``, a dataset's own name otherwise."""
+    return member.partition(".")[0]
+
+
+def make_members(name: str, spec: dict, seed: int) -> dict[str, Dataset]:
+    """Every member of config entry ``name`` (``members``), member ``m`` drawn from the stream
+    ``("dataset", m)``; rotations (``epsilon``) share the stream ``("rotation",)``."""
+    return {
+        m: make_dataset(spec, seeds.rng(seed, "dataset", m), seeds.rng(seed, "rotation")) for m in members(name, spec)
+    }
+
+
+def stack(draws: list[dict[str, np.ndarray]]) -> dict[str, np.ndarray]:
+    """The arrays of ``draws`` stacked along a leading axis, beside ``draw = 0 ... N-1``."""
+    return {k: np.stack([a[k] for a in draws]) for k in draws[0]} | {"draw": np.arange(len(draws))}
+
+
+def unstack(name: str, arrays: dict[str, np.ndarray]) -> dict[str, dict[str, np.ndarray]]:
+    """``{member: arrays}`` of a file of config entry ``name``: itself, or each draw of a stacked file."""
+    if "draw" not in arrays:
+        return {name: arrays}
+    return {f"{name}.{i}": {k: v[i] for k, v in arrays.items() if k != "draw"} for i in arrays["draw"]}
+
+
+def dataset_file(name: str, spec: dict, seed: int) -> dict[str, np.ndarray]:
+    """The arrays of ``results/datasets/{name}.npz``: the dataset's, or with ``draws`` its members' stacked."""
+    made = [d.arrays() for d in make_members(name, spec, seed).values()]
+    return stack(made) if "draws" in spec else made[0]
+
+
+def map_members(fn, arrays: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """``fn`` applied to the arrays of each member of a file, stacked back as the file is (one draw each)."""
+    if "draw" not in arrays:
+        return fn(arrays)
+    return stack([fn(a) for a in unstack("", arrays).values()])
+
+
+def load_members(paths) -> dict[str, Dataset]:
+    """Every member dataset of the dataset files ``paths`` (``results/datasets/{dataset}.npz``), by member name."""
+    return {m: Dataset.from_arrays(a) for f in paths for m, a in unstack(Path(f).stem, files.load_npz(f)).items()}
+
+
 def orders_agree(lam, sigma) -> bool:
     """Whether sorting by ``sigma_i`` and by ``sigma_i / sqrt(lam_i)`` gives the same order (section 6)."""
     sigma = np.asarray(sigma, float)
@@ -173,4 +231,6 @@ def describe(name: str, spec: dict) -> str:
         text += f", {spec['n']} samples matching these covariances exactly"
     if spec["kind"] == "sampled":
         text += f", {spec['n']} noisy samples (noise {spec['noise']:g}; {spec['n_test']} test samples)"
+    if "draws" in spec:
+        text += f"; {spec['draws']} independent draws, each its own seed"
     return text
