@@ -25,3 +25,12 @@ def test_n_log_override_logs_every_iteration():
     np.testing.assert_array_equal(out["steps"], np.arange(out["n_steps"].item() + 1))
     coarse = simulate_runs(expand_runs("e", exp, {"a": SPEC}), {"a": data}, exp | {"n_log": 5}, 0, n_log=5)
     assert next(iter(coarse.values()))["steps"].size < out["steps"].size
+
+
+def test_a_dataset_with_draws_runs_every_member():
+    exp = {"datasets": ["t", "a"], "depth": [1, 2], "eta": [0.1], "delta": [4], "init": "random", "seeds": [0, 1]}
+    runs = expand_runs("g", exp, {"t": SPEC | {"draws": 3}, "a": SPEC})
+    assert len(runs) == 2 * 3 * 2 + 2 * 2
+    assert [r.dataset for r in runs[:7]] == ["t.0", "t.0", "t.1", "t.1", "t.2", "t.2", "t.0"]
+    assert runs[2].run_id == "g-t.1-L1-w2-eta0.1-delta4-random-s0"
+    assert len({r.run_id for r in runs}) == len(runs)

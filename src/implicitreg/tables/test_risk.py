@@ -19,10 +19,20 @@ BEST_COLUMNS = list(TABLES["best_risk"].columns)
 T3_COLUMNS = list(TABLES["T3"].columns)
 
 
+def test_moments(X_test, Y_test) -> tuple[np.ndarray, np.ndarray, float]:
+    """The test set's second moments ``X^T X / n``, ``X^T Y / n`` and ``||Y||_F^2 / n`` (``n`` test samples)."""
+    X, Y = np.asarray(X_test, float), np.asarray(Y_test, float)
+    n = X.shape[0]
+    return X.T @ X / n, X.T @ Y / n, float(np.sum(Y**2)) / n
+
+
 def test_risk(W, X_test, Y_test) -> np.ndarray:
-    """``1/(2 n_test) ||Y_test - X_test W||_F^2``, batched over the leading axes of ``W``."""
-    R = np.asarray(Y_test) - np.asarray(X_test) @ np.asarray(W)
-    return 0.5 * np.sum(R**2, axis=(-2, -1)) / np.shape(X_test)[0]
+    """``1/(2 n_test) ||Y_test - X_test W||_F^2``, batched over the leading axes of ``W``, from the test moments
+    (``test_moments``): ``1/2 (||Y||^2/n - 2 <W, X^T Y/n> + tr(W^T (X^T X/n) W))``, ``d^2 p`` operations per ``W``
+    instead of ``n_test d p``."""
+    Sxx, Sxy, yy = test_moments(X_test, Y_test)
+    W = np.asarray(W, float)
+    return 0.5 * (yy + np.sum(W * (Sxx @ W - 2 * Sxy), axis=(-2, -1)))
 
 
 def ridge_path(Sigma_x, Sigma_xy, alphas) -> np.ndarray:
@@ -83,19 +93,22 @@ def risk_frame(dataset: str, samples: dict, paths: dict, rrr_W, alphas) -> pd.Da
     = k); the ridge path (``param`` = alpha) and reduced-rank ridge (``param`` = alpha, ``rank``) over ``alphas`` are
     fitted on ``samples["Sigma_x"], ["Sigma_xy"]``.
     """
-    X, Y, Sx, Sxy = samples["X_test"], samples["Y_test"], samples["Sigma_x"], samples["Sigma_xy"]
+    Sx, Sxy = samples["Sigma_x"], samples["Sigma_xy"]
     ranks = np.arange(1, len(rrr_W))
-    parts = [(model, steps, None, test_risk(W, X, Y)) for model, (steps, W) in paths.items()]
-    parts.append(("rrr", np.arange(len(rrr_W)), np.arange(len(rrr_W)), test_risk(rrr_W, X, Y)))
-    parts.append(("ridge", np.asarray(alphas), None, test_risk(ridge_path(Sx, Sxy, alphas), X, Y)))
-    parts += [("rr_ridge", np.full(ranks.size, a), ranks, test_risk(reduced_rank_ridge(Sx, Sxy, a, ranks), X, Y))
-              for a in alphas]  # fmt: skip
-    parts.append(("teacher", np.zeros(1), None, test_risk(samples["W_teacher"][None], X, Y)))
-    frames = [pd.DataFrame({"dataset": dataset, "method": m, "param": np.asarray(p, float),
-                            "rank": pd.array(np.full(len(r), pd.NA) if k is None else k, dtype="Int64"),
-                            "test_risk": r})
-              for m, p, k, r in parts]  # fmt: skip
-    return pd.concat(frames, ignore_index=True)
+    parts = [(model, steps, None, W) for model, (steps, W) in paths.items()]
+    parts.append(("rrr", np.arange(len(rrr_W)), np.arange(len(rrr_W)), rrr_W))
+    parts.append(("ridge", np.asarray(alphas), None, ridge_path(Sx, Sxy, alphas)))
+    parts += [("rr_ridge", np.full(ranks.size, a), ranks, reduced_rank_ridge(Sx, Sxy, a, ranks)) for a in alphas]
+    parts.append(("teacher", np.zeros(1), None, samples["W_teacher"][None]))
+    sizes = [len(W) for *_, W in parts]
+    return pd.DataFrame({
+        "dataset": dataset,
+        "method": np.repeat([m for m, *_ in parts], sizes),
+        "param": np.concatenate([np.asarray(p, float) for _, p, _, _ in parts]),
+        "rank": pd.array(np.concatenate([np.full(n, np.nan) if k is None else np.asarray(k, float)
+                                         for (_, _, k, _), n in zip(parts, sizes)]), dtype="Int64"),
+        "test_risk": test_risk(np.concatenate([W for *_, W in parts]), samples["X_test"], samples["Y_test"]),
+    })  # fmt: skip
 
 
 def tabulate_test_risk(runs, dataset_paths, rrr_paths, ridge_alpha) -> dict[str, pd.DataFrame]:
