@@ -41,7 +41,7 @@ def test_sampled_data_are_close_but_not_exact():
     pop_x, _ = spectra.covariances(data.U, data.V, LAM, SIGMA)
     err = np.linalg.norm(data.Sigma_x - pop_x) / np.linalg.norm(pop_x)
     assert 1e-4 < err < 0.05
-    assert data.samples["X_test"].shape == (50, 5)
+    assert data.samples["Sigma_x_test"].shape == (5, 5) and data.samples["Sigma_xy_test"].shape == (5, 4)
 
 
 def test_identity_basis_and_autoencoder():

@@ -11,8 +11,9 @@ from implicitreg.tables import test_risk as generalization
 def test_test_risk_of_the_teacher_is_the_noise():
     rng = seeds.rng(3, "risk")
     X, W, E = rng.standard_normal((50, 4)), rng.standard_normal((4, 3)), rng.standard_normal((50, 3))
-    assert generalization.test_risk(W, X, X @ W + E) == pytest.approx(0.5 * np.sum(E**2) / 50, rel=1e-13)
-    batched = generalization.test_risk(np.stack([W, np.zeros_like(W)]), X, X @ W + E)
+    moments = spectra.test_moments(X, X @ W + E)
+    assert generalization.test_risk(W, **moments) == pytest.approx(0.5 * np.sum(E**2) / 50, rel=1e-13)
+    batched = generalization.test_risk(np.stack([W, np.zeros_like(W)]), **moments)
     assert batched.shape == (2,) and batched[1] == pytest.approx(0.5 * np.sum((X @ W + E) ** 2) / 50)
 
 
@@ -21,7 +22,7 @@ def test_teacher_risk_on_sampled_data_approaches_p_noise2_over_2():
             "lam": [1.0] * 6, "sigma": [3.0, 1.0, 0, 0, 0]}  # fmt: skip
     data = spectra.make_dataset(spec, seeds.rng(0, "teacher"))
     W = spectra.teacher(data.U, data.V, data.lam, data.sigma)
-    risk = generalization.test_risk(W, data.samples["X_test"], data.samples["Y_test"])
+    risk = generalization.test_risk(W, *(data.samples[k] for k in ("Sigma_x_test", "Sigma_xy_test", "y2_test")))
     assert risk == pytest.approx(5 * 0.7**2 / 2, rel=0.01)
     assert np.linalg.matrix_rank(W) == 2
 

@@ -13,7 +13,8 @@ so the two covariances share a decomposition (they "commute"). Three kinds:
   ``Y = X U diag_{d x p}(sigma / lam) V^T``;
 - ``sampled``: rows of ``X`` drawn from N(0, Sigma_x), ``Y = X W_teacher + noise * N(0, 1)``
   with the teacher ``W_teacher = U diag_{d x p}(sigma / lam) V^T``; the assumption then holds
-  only approximately, as with real data. A held-out test set is drawn the same way.
+  only approximately, as with real data. A held-out test set is drawn the same way, and kept as its
+  moments (``test_moments``).
 
 Beyond the assumption (THEORY.md section 7), a ``population`` dataset may carry a rotation angle
 ``epsilon``: ``Sigma_xy = U R(epsilon) diag_{d x p}(sigma) V^T`` with ``R(epsilon) = expm(epsilon A)``
@@ -105,6 +106,14 @@ def noisy_sample(U, V, lam, sigma, n: int, noise: float, rng: np.random.Generato
     return X, Y
 
 
+def test_moments(X_test, Y_test) -> dict[str, np.ndarray]:
+    """What the test risk needs of a held-out set of ``n`` samples: ``Sigma_x_test = X^T X / n``,
+    ``Sigma_xy_test = X^T Y / n`` and ``y2_test = ||Y||_F^2 / n`` (``d^2 + d p + 1`` numbers, not ``n (d + p)``)."""
+    X, Y = np.asarray(X_test, float), np.asarray(Y_test, float)
+    n = X.shape[0]
+    return {"Sigma_x_test": X.T @ X / n, "Sigma_xy_test": X.T @ Y / n, "y2_test": np.asarray(np.sum(Y**2) / n)}
+
+
 @dataclass
 class Dataset:
     """The arrays of ``results/datasets/{dataset}.npz`` (see the results contract)."""
@@ -157,8 +166,7 @@ def make_dataset(spec: dict, rng: np.random.Generator, rotation_rng: np.random.G
     n = X.shape[0]
     samples = {"X": X, "Y": Y}
     if kind == "sampled":
-        X_test, Y_test = noisy_sample(U, V, lam, sigma, spec["n_test"], spec["noise"], rng)
-        samples |= {"X_test": X_test, "Y_test": Y_test}
+        samples |= test_moments(*noisy_sample(U, V, lam, sigma, spec["n_test"], spec["noise"], rng))
     Sx = X.T @ X / n
     return Dataset(0.5 * (Sx + Sx.T), X.T @ Y / n, U, V, lam, sigma, samples)
 

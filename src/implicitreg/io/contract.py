@@ -221,7 +221,8 @@ def markdown() -> str:
         "",
         "| path | analysis | columns | what |",
         "| --- | --- | --- | --- |",
-        f"| `{DATASET}`, `.json` | - | `Sigma_x, Sigma_xy, U, V, lam, sigma` (`X, Y` where sampled) | one "
+        f"| `{DATASET}`, `.json` | - | `Sigma_x, Sigma_xy, U, V, lam, sigma` (`X, Y` where sampled; kind sampled: "
+        "the test set's moments `Sigma_x_test, Sigma_xy_test, y2_test`) | one "
         "controlled-spectrum dataset; resolved parameters and seed. With `draws: N` its N members `{dataset}.i`, "
         "every array stacked along a leading axis beside `draw` (`data/spectra.py`), one seed each |",
         f"| `{RUN}` | - | {RUN_FILE_KEYS} | one shard of a GD experiment (Parquet), each run replayable from it "

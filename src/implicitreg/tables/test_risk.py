@@ -19,20 +19,11 @@ BEST_COLUMNS = list(TABLES["best_risk"].columns)
 T3_COLUMNS = list(TABLES["T3"].columns)
 
 
-def test_moments(X_test, Y_test) -> tuple[np.ndarray, np.ndarray, float]:
-    """The test set's second moments ``X^T X / n``, ``X^T Y / n`` and ``||Y||_F^2 / n`` (``n`` test samples)."""
-    X, Y = np.asarray(X_test, float), np.asarray(Y_test, float)
-    n = X.shape[0]
-    return X.T @ X / n, X.T @ Y / n, float(np.sum(Y**2)) / n
-
-
-def test_risk(W, X_test, Y_test) -> np.ndarray:
-    """``1/(2 n_test) ||Y_test - X_test W||_F^2``, batched over the leading axes of ``W``, from the test moments
-    (``test_moments``): ``1/2 (||Y||^2/n - 2 <W, X^T Y/n> + tr(W^T (X^T X/n) W))``, ``d^2 p`` operations per ``W``
-    instead of ``n_test d p``."""
-    Sxx, Sxy, yy = test_moments(X_test, Y_test)
+def test_risk(W, Sigma_x_test, Sigma_xy_test, y2_test) -> np.ndarray:
+    """``1/(2 n_test) ||Y_test - X_test W||_F^2``, batched over the leading axes of ``W``, from the test set's
+    moments (``spectra.test_moments``): ``1/2 (||Y||^2/n - 2 <W, X^T Y/n> + <W, (X^T X/n) W>)``."""
     W = np.asarray(W, float)
-    return 0.5 * (yy + np.sum(W * (Sxx @ W - 2 * Sxy), axis=(-2, -1)))
+    return 0.5 * (y2_test + np.sum(W * (Sigma_x_test @ W - 2 * Sigma_xy_test), axis=(-2, -1)))
 
 
 def ridge_path(Sigma_x, Sigma_xy, alphas) -> np.ndarray:
@@ -88,9 +79,9 @@ def t3_table(best: pd.DataFrame) -> pd.DataFrame:
 def risk_frame(dataset: str, samples: dict, paths: dict, rrr_W, alphas) -> pd.DataFrame:
     """Tidy ``dataset, method, param, rank, test_risk`` for one dataset.
 
-    ``samples`` holds ``X_test, Y_test`` and the teacher ``W_teacher``; ``paths[model] = (steps, W)``
-    are logged GD paths (``param`` = iteration); ``rrr_W[k]`` the rank-``k`` RRR solutions (``param`` = ``rank``
-    = k); the ridge path (``param`` = alpha) and reduced-rank ridge (``param`` = alpha, ``rank``) over ``alphas`` are
+    ``samples`` holds the test moments (``spectra.test_moments``) and the teacher ``W_teacher``;
+    ``paths[model] = (steps, W)`` are logged GD paths (``param`` = iteration); ``rrr_W[k]`` the rank-``k`` RRR
+    solutions (``param`` = ``rank`` = k); the ridge path (``param`` = alpha) and reduced-rank ridge (``param`` = alpha, ``rank``) over ``alphas`` are
     fitted on ``samples["Sigma_x"], ["Sigma_xy"]``.
     """
     Sx, Sxy = samples["Sigma_x"], samples["Sigma_xy"]
@@ -107,7 +98,8 @@ def risk_frame(dataset: str, samples: dict, paths: dict, rrr_W, alphas) -> pd.Da
         "param": np.concatenate([np.asarray(p, float) for _, p, _, _ in parts]),
         "rank": pd.array(np.concatenate([np.full(n, np.nan) if k is None else np.asarray(k, float)
                                          for (_, _, k, _), n in zip(parts, sizes)]), dtype="Int64"),
-        "test_risk": test_risk(np.concatenate([W for *_, W in parts]), samples["X_test"], samples["Y_test"]),
+        "test_risk": test_risk(np.concatenate([W for *_, W in parts]), samples["Sigma_x_test"],
+                               samples["Sigma_xy_test"], samples["y2_test"]),
     })  # fmt: skip
 
 
