@@ -81,8 +81,8 @@ def risk_frame(dataset: str, samples: dict, paths: dict, rrr_W, alphas) -> pd.Da
 
     ``samples`` holds the test moments (``spectra.test_moments``) and the teacher ``W_teacher``;
     ``paths[model] = (steps, W)`` are logged GD paths (``param`` = iteration); ``rrr_W[k]`` the rank-``k`` RRR
-    solutions (``param`` = ``rank`` = k); the ridge path (``param`` = alpha) and reduced-rank ridge (``param`` = alpha, ``rank``) over ``alphas`` are
-    fitted on ``samples["Sigma_x"], ["Sigma_xy"]``.
+    solutions (``param`` = ``rank`` = k); the ridge path (``param`` = alpha) and reduced-rank ridge (``param`` =
+    alpha, ``rank``) over ``alphas`` are fitted on ``samples["Sigma_x"], ["Sigma_xy"]``.
     """
     Sx, Sxy = samples["Sigma_x"], samples["Sigma_xy"]
     ranks = np.arange(1, len(rrr_W))
