@@ -2,6 +2,7 @@
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from implicitreg.claims import generalization, rotation, step_size
 from implicitreg.claims.rows import holds
@@ -14,6 +15,7 @@ CLAIMS = {
     "rotation_transition_abs_shift": 1,
     "rotation_slope_tolerance": 0.2,
     "generalization_rel_gap": 0.05,
+    "generalization_min_holding": 0.9,
 }
 
 
@@ -112,7 +114,8 @@ def test_a_transition_moved_only_by_more_than_five_percent_and_more_than_one_ite
     assert rotation.claim_rotation(far, config()).measured == 1.0
 
 
-def t3(two_layer, rrr, linear):
+def best_risk(two_layer, rrr, linear, n_other=0):
+    """Teacher t.0 with the given best risks, then t.1 and ``n_other`` more with two-layer 11 (below RRR)."""
     values = {
         "two_layer": two_layer,
         "rrr": rrr,
@@ -122,12 +125,17 @@ def t3(two_layer, rrr, linear):
         "least_squares": 20.0,
         "teacher": 10.0,
     }
-    rows = [{"dataset": "s0", **values}, {"dataset": "s1", **values, "two_layer": 11.0}]
-    return {"T3": pd.DataFrame([*rows, {"dataset": "mean", **values}, {"dataset": "std"}])}
+    others = [{"dataset": f"t.{i}", **values, "two_layer": 11.0} for i in range(1, 2 + n_other)]
+    return {"best_risk": pd.DataFrame([{"dataset": "t.0", **values}, *others])}
 
 
-def test_claim_generalization_is_one_sided_per_dataset():
-    m = generalization.claim_generalization(t3(12.5, 12.0, 15.0), config())
-    assert m.measured == 1.0 and passed(m)  # 4.2% above RRR on s0, below it on s1
-    assert generalization.claim_generalization(t3(12.7, 12.0, 15.0), config()).measured == 0.5  # s0 5.8% above
-    assert generalization.claim_generalization(t3(12.2, 12.0, 12.1), config()).measured == 0.5  # s0: linear better
+def test_claim_generalization_counts_teachers_one_sided_and_bounds_the_fraction():
+    m = generalization.claim_generalization(best_risk(12.5, 12.0, 15.0), config())
+    assert m.measured == pytest.approx(0.025**0.5) and not passed(m)  # 2 of 2: lower bound (0.025)^(1/2)
+    assert m.metric.startswith("2 of 2 (95% CI [0.158, 1])")
+    m = generalization.claim_generalization(best_risk(12.5, 12.0, 15.0, n_other=98), config())
+    assert m.measured == pytest.approx(0.025 ** (1 / 100)) and passed(m)  # 100 of 100: 0.9638 >= 0.9
+    m = generalization.claim_generalization(best_risk(12.7, 12.0, 15.0, n_other=98), config())  # t.0 5.8% above
+    assert m.metric.startswith("99 of 100") and m.measured == pytest.approx(0.9455, abs=1e-4) and passed(m)
+    m = generalization.claim_generalization(best_risk(12.2, 12.0, 12.1), config())  # t.0: linear better
+    assert m.metric.startswith("1 of 2")

@@ -45,6 +45,7 @@ def test_overlay_configs_are_valid_over_the_tiny_config(overlay):
         (("datasets", "whitened", "lam"), [1.0, -1.0, 1.0, 1.0, 1.0]),
         (("datasets", "whitened", "kind"), "gaussian"),
         (("seed",), "abc"),
+        (("datasets", "teacher", "draws"), 0),
         (("experiments", "staircase", "max_steps"), KeyError),
     ],
 )
@@ -62,6 +63,7 @@ def test_schema_rejects(path, value):
         (("experiments", "staircase", "datasets"), ["nope"], "experiments.staircase.datasets"),
         (("experiments", "staircase", "width"), 99, "experiments.staircase.width"),
         (("analyses", "staircase", "experiment"), "nope", "analyses.staircase.experiment"),
+        (("datasets", "autoencoder", "draws"), 3, "datasets.autoencoder.draws"),  # identity population: no draw
     ],
 )
 def test_cross_field_checks_name_the_key(path, value, key):

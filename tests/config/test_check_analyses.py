@@ -27,7 +27,7 @@ def edited(edit):
         (lambda c: c["experiments"]["phase"].update(eta=[0.1]), "experiments.phase.eta"),
         (lambda c: c["experiments"]["phase"].pop("eta_sigma1"), "experiments.phase.eta"),
         (lambda c: c["datasets"]["coloured"].update(epsilon=0.1), "datasets.coloured.epsilon"),
-        (lambda c: c["datasets"]["teacher_s0"].update(sigma=[0.0] * 20), "datasets.teacher_s0.sigma"),
+        (lambda c: c["datasets"]["teacher"].update(sigma=[0.0] * 20), "datasets.teacher.sigma"),
         (lambda c: c["analyses"]["rotation"].update(experiment="nope"), "analyses.rotation.experiment"),
         (lambda c: c["analyses"]["random_init"].update(aligned="nope"), "analyses.random_init.aligned"),
         (
@@ -52,7 +52,7 @@ def test_check_config_names_the_key(edit, key):
     "edit",
     [
         lambda c: c["datasets"]["rot_eps0_1"].update(epsilon=-0.1),
-        lambda c: c["datasets"]["teacher_s0"]["sigma"].__setitem__(0, -1.0),
+        lambda c: c["datasets"]["teacher"]["sigma"].__setitem__(0, -1.0),
         lambda c: c["experiments"]["phase"].update(eta_sigma1=[0.0]),
         lambda c: c["experiments"]["phase"].update(n_log=1),
         lambda c: c["analyses"]["generalization"].update(ridge_alpha=[1.0, 2.0]),

@@ -45,3 +45,12 @@ def test_dmf_experiment_runs_at_each_size():
     (large,) = grid.dmf_experiment_runs(config | {"dmf_size": "large"}).values()
     assert [(r.n, r.seed) for r in default] == [(10, 0), (10, 1)] and [(r.n, r.seed) for r in large] == [(100, 0)]
     assert grid.dmf_experiment_runs({"dmf_size": "default"}) == {}
+
+
+def test_a_dataset_with_draws_runs_every_member():
+    exp = {"datasets": ["t", "a"], "depth": [1, 2], "eta": [0.1], "delta": [4], "init": "random", "seeds": [0, 1]}
+    runs = expand_runs("g", exp, {"t": SPEC | {"draws": 3}, "a": SPEC})
+    assert len(runs) == 2 * 3 * 2 + 2 * 2
+    assert [r.dataset for r in runs[:7]] == ["t.0", "t.0", "t.1", "t.1", "t.2", "t.2", "t.0"]
+    assert runs[2].run_id == "g-t.1-L1-w2-eta0.1-delta4-random-s0"
+    assert len({r.run_id for r in runs}) == len(runs)

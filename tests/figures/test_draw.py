@@ -197,11 +197,11 @@ def test_f8_paths_rrr_and_ridge_with_the_reference_lines():
         ],
         columns=["dataset", "method", "param", "test_risk"],
     )
-    t3 = pd.DataFrame({"dataset": ["s1", "s2", "mean"], "teacher": 0.5, "rrr": 1.0, "rr_ridge": 0.9})
+    t3 = pd.DataFrame({"method": ["teacher", "rrr", "rr_ridge"], "median": [0.5, 1.0, 0.9]})
     fig = f8_generalization.figure_f8(risk, t3)
     paths, rrr, ridge = fig.axes
     assert [ax.get_xscale() for ax in fig.axes] == ["log", "linear", "log"]
-    assert paths.get_title() == "(a) GD paths, 2 datasets"
+    assert paths.get_title() == "(a) GD paths, 2 teachers"
     assert [len(ax.get_lines()) for ax in fig.axes] == [2 + 2, 1 + 2, 1 + 3]  # medians, teacher, best RRR (ridge)
     assert legend_texts(ridge.get_legend())[:4] == [
         "two-layer GD: median",
@@ -209,7 +209,8 @@ def test_f8_paths_rrr_and_ridge_with_the_reference_lines():
         "RRR: median",
         "ridge: median",
     ]
-    assert legend_texts(ridge.get_legend())[4] == "range over the 2 datasets"
+    assert legend_texts(ridge.get_legend())[4] == "5% to 95% of the 2 teachers"
+    assert [line.get_ydata()[0] for line in paths.get_lines()[2:]] == [0.5, 1.0]  # teacher and best RRR, from T3
 
 
 def test_f9_one_panel_per_depth_and_the_transition_laws():

@@ -160,10 +160,8 @@ def test_deliberate_divergence_is_a_recorded_outcome(e2e_workdir):
     diverged = runs[runs["experiment"] == "diverge"]
     assert list(diverged["status"]) == ["diverged"]
     assert 0 < diverged["n_steps"].iloc[0] < 500
-    # Documented empty cells (io/contract.py): T3's per-dataset rows are complete, its mean and std rows have no
-    # argmin parameter.
-    t3 = pd.read_csv(e2e_workdir / contract.path("T3"))
-    assert not t3[~t3["dataset"].isin(["mean", "std"])].isna().any().any()
+    # No empty cells where the contract documents none (io/contract.py): the best test risk of every teacher.
+    assert not pd.read_csv(e2e_workdir / contract.path("best_risk")).isna().any().any()
     comps = pd.read_parquet(e2e_workdir / "results/tables/components.parquet")
     assert comps["value"].notna().all() and comps["value"].abs().lt(float("inf")).all()
 

@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 from implicitreg.tables.phase_cells import OBSERVED, PHASE_COLUMNS
-from implicitreg.tables.test_risk import T3_COLUMNS
+from implicitreg.tables.test_risk import BEST_COLUMNS, T3_COLUMNS
 
 
 @pytest.fixture(scope="module")
@@ -33,11 +33,13 @@ def test_generalization_tables(workdir):
     risk = pd.read_csv(workdir / "results/tables/test_risk.csv")
     assert set(risk["method"]) == {"two_layer", "linear", "rrr", "ridge", "rr_ridge", "teacher"}
     assert np.isfinite(risk["test_risk"]).all()
+    best = pd.read_csv(workdir / "results/tables/best_test_risk.csv")
+    assert list(best.columns) == BEST_COLUMNS and not best.isna().any().any()
+    assert list(best["dataset"]) == ["teacher.0", "teacher.1", "teacher.2"]  # every draw of the dataset
+    assert (best["rrr"] <= best["least_squares"]).all()  # the full rank is one of the ranks
     t3 = pd.read_csv(workdir / "results/tables/T3_generalization.csv")
-    assert list(t3.columns) == T3_COLUMNS
-    assert list(t3["dataset"]) == ["teacher_a", "teacher_b", "mean", "std"]
-    per_seed = t3.iloc[:2]
-    assert (per_seed["rrr"] <= per_seed["least_squares"]).all()  # the full rank is one of the ranks
+    assert list(t3.columns) == T3_COLUMNS and (t3["n_datasets"] == 3).all()
+    assert ((t3["q05"] <= t3["median"]) & (t3["median"] <= t3["q95"])).all()
 
 
 def test_claims_9_to_12_and_figures(workdir):

@@ -234,7 +234,7 @@ rule tabulate_rotation:
 
 
 rule tabulate_test_risk:
-    """F8: test risk along the GD paths, of RRR at every rank and of the ridge path; T3."""
+    """F8: test risk along the GD paths, of RRR at every rank and of the ridge path, per teacher; T3."""
     input:
         runs=lambda wc: run_files(experiment_of("generalization")),
         datasets=lambda wc: dataset_files(experiment_of("generalization")),
@@ -244,6 +244,7 @@ rule tabulate_test_risk:
         code=code_for("tabulate_test_risk.py"),
     output:
         test_risk=table("test_risk"),
+        best_risk=table("best_risk"),
         T3=table("T3"),
     log:
         "logs/tables/generalization.log",

@@ -3,8 +3,8 @@
 import sys
 
 from implicitreg.config.grid import RunSpec
-from implicitreg.data.spectra import Dataset
-from implicitreg.io import files, job, store
+from implicitreg.data.spectra import load_members
+from implicitreg.io import job, store
 from implicitreg.io.shards import check_shard
 from implicitreg.linear.experiment import simulate_runs
 
@@ -13,7 +13,7 @@ sm = snakemake  # noqa: F821
 spec = sm.params.spec
 runs = [RunSpec(*run) for run in sm.params.runs]
 check_shard(sm.output[0], runs)
-datasets = {ds: Dataset.from_arrays(files.load_npz(f)) for ds, f in zip(spec["datasets"], sm.input.datasets)}
+datasets = load_members(sm.input.datasets)
 results = simulate_runs(runs, datasets, spec, sm.params.seed, sm.params.n_log)
 store.write_shard(sm.output[0], [results[run.run_id] for run in runs], log=spec["log"])
 for run in runs:

@@ -42,6 +42,10 @@ def equals(value: float) -> Criterion:
     return Criterion(f"measured == {value:g}", value, 0.0)
 
 
+def at_least(bound: float) -> Criterion:
+    return Criterion(f"measured >= {bound:g}", bound, 0.0)
+
+
 def above(bound: float) -> Criterion:
     return Criterion(f"measured > {bound:g}", bound, 0.0)
 

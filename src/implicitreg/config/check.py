@@ -18,7 +18,7 @@ import jsonschema
 import yaml
 
 from implicitreg.config.grid import expand_runs, resolve, step_sizes
-from implicitreg.data.spectra import last_transition, orders_agree
+from implicitreg.data.spectra import entry, last_transition, orders_agree
 from implicitreg.io import shards
 
 SCHEMA = resources.files(__package__) / "config.schema.yaml"  # package data: found wherever the package is installed
@@ -115,7 +115,8 @@ def schema_problems(config: dict, schema: dict) -> list[Problem]:
 
 
 def dataset_problems(name: str, spec: dict) -> Iterator[Problem]:
-    """Spectrum lengths ``len(lam) = d``, ``len(sigma) = min(d, p)``; samples need ``n >= d``."""
+    """Spectrum lengths ``len(lam) = d``, ``len(sigma) = min(d, p)``; samples need ``n >= d``; ``draws`` need
+    something random to draw."""
     key = f"datasets.{name}"
     d, p = spec["d"], spec["p"]
     if len(spec["lam"]) != d:
@@ -131,6 +132,8 @@ def dataset_problems(name: str, spec: dict) -> Iterator[Problem]:
             yield f"{key}.n", f"kind {spec['kind']} needs the number of samples n"
         elif spec["n"] < d:
             yield f"{key}.n", f"must be >= d = {d} so that Sigma_x is positive-definite, got {spec['n']}"
+    if "draws" in spec and spec["kind"] == "population" and spec["basis"] == "identity":
+        yield f"{key}.draws", "draws of a population dataset with basis identity are all the same dataset"
     if spec["kind"] == "sampled":
         for k in ("noise", "n_test"):
             if k not in spec:
@@ -315,7 +318,7 @@ GB = 2**30
 def memory_problems(config: dict) -> Iterator[Problem]:
     """Jobs whose estimated peak memory exceeds ``max_job_memory_gb``, with the estimate (8-byte floats):
 
-    - a dataset: its covariances, bases and samples, ``2 d^2 + 2 p^2 + d p + (n + n_test)(d + p)``;
+    - a dataset: its covariances, bases and samples, ``2 d^2 + 2 p^2 + d p + (n + n_test)(d + p)``, per draw;
     - a GD simulation job: the logged maps of the runs of its largest shard,
       ``runs x min(max_steps + 1, 2 n_log + 2 m + 2) x d x p``;
     - a DMF run: its factors at the logged points and the eigensolver's vectors, ``(R + 30) N n^2``.
@@ -323,7 +326,7 @@ def memory_problems(config: dict) -> Iterator[Problem]:
     limit = config["max_job_memory_gb"]
     for name, spec in config["datasets"].items():
         d, p, n = spec["d"], spec["p"], spec.get("n", 0) + spec.get("n_test", 0)
-        need = 8 * (2 * d * d + 2 * p * p + d * p + n * (d + p)) / GB
+        need = 8 * spec.get("draws", 1) * (2 * d * d + 2 * p * p + d * p + n * (d + p)) / GB
         if need > limit:
             yield f"datasets.{name}", f"needs about {need:.3g} GB, above max_job_memory_gb = {limit:g}"
     for name, exp in config["experiments"].items():
@@ -333,7 +336,7 @@ def memory_problems(config: dict) -> Iterator[Problem]:
         for runs in shards.split(expand_runs(name, exp, config["datasets"]), config["shard_size"]).values():
             shard_need = 0.0
             for ds, count in Counter(run.dataset for run in runs).items():
-                spec = config["datasets"][ds]
+                spec = config["datasets"][entry(ds)]
                 rows = min(exp["max_steps"] + 1, 2 * exp.get("n_log", config["n_log"]) + 2 * len(spec["sigma"]) + 2)
                 shard_need += count * 8 * rows * spec["d"] * spec["p"] / GB
             need = max(need, shard_need)

@@ -18,6 +18,7 @@ import itertools
 from dataclasses import dataclass
 from pathlib import Path
 
+from implicitreg.data.spectra import members
 from implicitreg.io.dispatch import choose
 
 MODELS = {1: "linear", 2: "two_layer"}
@@ -78,13 +79,15 @@ def step_sizes(exp: dict, dataset_spec: dict) -> list[float]:
 
 
 def expand_runs(name: str, exp: dict, dataset_specs: dict) -> list[RunSpec]:
-    """All runs of experiment ``name``, in a fixed order."""
+    """All runs of experiment ``name``, in a fixed order; a dataset with ``draws`` gives the runs of each of its
+    members (``spectra.members``: ``teacher.0``, ``teacher.1``, ...), one after the other."""
     runs = []
     for ds, depth in itertools.product(exp["datasets"], exp["depth"]):
         etas = step_sizes(exp, dataset_specs[ds])
-        for eta, delta, seed in itertools.product(etas, exp["delta"], exp["seeds"]):
-            width = exp.get("width", default_width(dataset_specs[ds]))
-            runs.append(RunSpec(name, ds, depth, width, eta, float(delta), exp["init"], seed))
+        width = exp.get("width", default_width(dataset_specs[ds]))
+        for member in members(ds, dataset_specs[ds]):
+            for eta, delta, seed in itertools.product(etas, exp["delta"], exp["seeds"]):
+                runs.append(RunSpec(name, member, depth, width, eta, float(delta), exp["init"], seed))
     return runs
 
 

@@ -13,21 +13,31 @@ so the two covariances share a decomposition (they "commute"). Three kinds:
   ``Y = X U diag_{d x p}(sigma / lam) V^T``;
 - ``sampled``: rows of ``X`` drawn from N(0, Sigma_x), ``Y = X W_teacher + noise * N(0, 1)``
   with the teacher ``W_teacher = U diag_{d x p}(sigma / lam) V^T``; the assumption then holds
-  only approximately, as with real data. A held-out test set is drawn the same way.
+  only approximately, as with real data. A held-out test set is drawn the same way, and kept as its
+  moments (``test_moments``).
 
 Beyond the assumption (THEORY.md section 7), a ``population`` dataset may carry a rotation angle
 ``epsilon``: ``Sigma_xy = U R(epsilon) diag_{d x p}(sigma) V^T`` with ``R(epsilon) = expm(epsilon A)``
 and ``A`` a fixed antisymmetric ``d x d`` matrix of unit Frobenius norm (``rotation_generator``),
 so the covariances no longer commute when ``lam`` is not constant; ``epsilon = 0`` is the
 aligned dataset exactly.
+
+A dataset with ``draws: N`` is a population of ``N`` independent datasets of the same spec (THEORY.md
+section 10), its members ``{name}.0 ... {name}.{N-1}`` (``members``): member ``{name}.i`` is drawn from its own
+stream ``seeds.rng(seed, "dataset", "{name}.i")`` (basis, sample, noise and test set), exactly as a dataset of
+that name would be. One file holds them all, every array stacked along a leading axis of ``N`` draws beside
+``draw = 0 ... N-1`` (``stack``, ``unstack``).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 
+from implicitreg.data import seeds
+from implicitreg.io import files
 from implicitreg.io.dispatch import choose
 
 
@@ -103,6 +113,14 @@ def noisy_sample(U, V, lam, sigma, n: int, noise: float, rng: np.random.Generato
     return X, Y
 
 
+def test_moments(X_test, Y_test) -> dict[str, np.ndarray]:
+    """What the test risk needs of a held-out set of ``n`` samples: ``Sigma_x_test = X^T X / n``,
+    ``Sigma_xy_test = X^T Y / n`` and ``y2_test = ||Y||_F^2 / n`` (``d^2 + d p + 1`` numbers, not ``n (d + p)``)."""
+    X, Y = np.asarray(X_test, float), np.asarray(Y_test, float)
+    n = X.shape[0]
+    return {"Sigma_x_test": X.T @ X / n, "Sigma_xy_test": X.T @ Y / n, "y2_test": np.asarray(np.sum(Y**2) / n)}
+
+
 @dataclass
 class Dataset:
     """The arrays of ``results/datasets/{dataset}.npz`` (see the results contract)."""
@@ -162,13 +180,61 @@ def _exact_sample(spec: dict, U, V, lam, sigma, rng, rotation_rng) -> Dataset:
 
 
 def _sampled(spec: dict, U, V, lam, sigma, rng, rotation_rng) -> Dataset:
-    """``n`` noisy samples of the teacher, then ``n_test`` more for the test risk."""
+    """``n`` noisy samples of the teacher, then ``n_test`` more for the test risk, kept as their moments."""
     X, Y = noisy_sample(U, V, lam, sigma, spec["n"], spec["noise"], rng)
-    X_test, Y_test = noisy_sample(U, V, lam, sigma, spec["n_test"], spec["noise"], rng)
-    return _from_samples({"X": X, "Y": Y, "X_test": X_test, "Y_test": Y_test}, U, V, lam, sigma)
+    test = test_moments(*noisy_sample(U, V, lam, sigma, spec["n_test"], spec["noise"], rng))
+    return _from_samples({"X": X, "Y": Y} | test, U, V, lam, sigma)
 
 
 KINDS = {"population": _population, "exact_sample": _exact_sample, "sampled": _sampled}  # config datasets.*.kind
+
+
+def members(name: str, spec: dict) -> list[str]:
+    """The datasets a config entry stands for: ``[name]``, or ``name.0 ... name.{N-1}`` with ``draws: N``."""
+    return [f"{name}.{i}" for i in range(spec["draws"])] if "draws" in spec else [name]
+
+
+def entry(member: str) -> str:
+    """The config entry of a member dataset: ``teacher`` of ``teacher.7``, a dataset's own name otherwise."""
+    return member.partition(".")[0]
+
+
+def make_members(name: str, spec: dict, seed: int) -> dict[str, Dataset]:
+    """Every member of config entry ``name`` (``members``), member ``m`` drawn from the stream
+    ``("dataset", m)``; rotations (``epsilon``) share the stream ``("rotation",)``."""
+    return {
+        m: make_dataset(spec, seeds.rng(seed, "dataset", m), seeds.rng(seed, "rotation")) for m in members(name, spec)
+    }
+
+
+def stack(draws: list[dict[str, np.ndarray]]) -> dict[str, np.ndarray]:
+    """The arrays of ``draws`` stacked along a leading axis, beside ``draw = 0 ... N-1``."""
+    return {k: np.stack([a[k] for a in draws]) for k in draws[0]} | {"draw": np.arange(len(draws))}
+
+
+def unstack(name: str, arrays: dict[str, np.ndarray]) -> dict[str, dict[str, np.ndarray]]:
+    """``{member: arrays}`` of a file of config entry ``name``: itself, or each draw of a stacked file."""
+    if "draw" not in arrays:
+        return {name: arrays}
+    return {f"{name}.{i}": {k: v[i] for k, v in arrays.items() if k != "draw"} for i in arrays["draw"]}
+
+
+def dataset_file(name: str, spec: dict, seed: int) -> dict[str, np.ndarray]:
+    """The arrays of ``results/datasets/{name}.npz``: the dataset's, or with ``draws`` its members' stacked."""
+    made = [d.arrays() for d in make_members(name, spec, seed).values()]
+    return stack(made) if "draws" in spec else made[0]
+
+
+def map_members(fn, arrays: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """``fn`` applied to the arrays of each member of a file, stacked back as the file is (one draw each)."""
+    if "draw" not in arrays:
+        return fn(arrays)
+    return stack([fn(a) for a in unstack("", arrays).values()])
+
+
+def load_members(paths) -> dict[str, Dataset]:
+    """Every member dataset of the dataset files ``paths`` (``results/datasets/{dataset}.npz``), by member name."""
+    return {m: Dataset.from_arrays(a) for f in paths for m, a in unstack(Path(f).stem, files.load_npz(f)).items()}
 
 
 def orders_agree(lam, sigma) -> bool:
@@ -207,4 +273,6 @@ def describe(name: str, spec: dict) -> str:
         text += f", {spec['n']} samples matching these covariances exactly"
     if spec["kind"] == "sampled":
         text += f", {spec['n']} noisy samples (noise {spec['noise']:g}; {spec['n_test']} test samples)"
+    if "draws" in spec:
+        text += f"; {spec['draws']} independent draws, each its own seed"
     return text

@@ -110,11 +110,13 @@ TABLES: dict[str, Table] = dict([
     _t("test_risk", "results/tables/test_risk.csv", "dataset method param rank test_risk", "generalization",
        "F8: test risk along the GD paths (param: iteration), RRR (rank), ridge (alpha), reduced-rank ridge "
        "(rr_ridge: alpha and rank), teacher; rank empty where it does not apply", "rank"),
-    _t("T3", "results/tables/T3_generalization.csv",
+    _t("best_risk", "results/tables/best_test_risk.csv",
        "dataset two_layer linear rrr ridge rr_ridge least_squares teacher two_layer_step linear_step rrr_rank "
-       "ridge_alpha rr_ridge_rank rr_ridge_alpha",
-       "generalization", "table T3: best test risk of each method per dataset, then mean and std rows (where "
-       "the argmin columns are empty)", "two_layer_step linear_step rrr_rank ridge_alpha rr_ridge_rank rr_ridge_alpha"),
+       "ridge_alpha rr_ridge_rank rr_ridge_alpha", "generalization",
+       "best (oracle, on the test set) test risk of each method per dataset (one teacher), and where it is"),
+    _t("T3", "results/tables/T3_generalization.csv", "method median q05 q95 n_datasets", "generalization",
+       "table T3: the spread over datasets (teachers) of each method's best test risk: median, 5% and 95% "
+       "quantiles"),
     _t("depth_transitions", "results/tables/depth_transitions.csv",
        "run_id dataset depth eta delta component sigma lambda k_measured k_predicted k_flow rel_error_flow "
        "stage_width", "depth",
@@ -262,11 +264,14 @@ def markdown() -> str:
         "",
         "| path | analysis | columns | what |",
         "| --- | --- | --- | --- |",
-        f"| `{DATASET}`, `.json` | - | `Sigma_x, Sigma_xy, U, V, lam, sigma` (`X, Y` where sampled) | one "
-        "controlled-spectrum dataset; resolved parameters and seed |",
+        f"| `{DATASET}`, `.json` | - | `Sigma_x, Sigma_xy, U, V, lam, sigma` (`X, Y` where sampled; kind sampled: "
+        "the test set's moments `Sigma_x_test, Sigma_xy_test, y2_test`) | one "
+        "controlled-spectrum dataset; resolved parameters and seed. With `draws: N` its N members `{dataset}.i`, "
+        "every array stacked along a leading axis beside `draw` (`data/spectra.py`), one seed each |",
         f"| `{RUN}` | - | {RUN_FILE_KEYS} | one shard of a GD experiment (Parquet), each run replayable from it "
         "and its dataset: `python -m implicitreg run RUN_ID` |",
-        f"| `{RRR}` | - | `W, rank, loss, nuclear_norm` | reduced-rank regression solutions of every rank |",
+        f"| `{RRR}` | - | `W, rank, loss, nuclear_norm` | reduced-rank regression solutions of every rank (stacked "
+        "as the dataset's draws) |",
         f"| `{DMF_RUN}` | - | trajectory, stages, Hessian extremes | one shard of a deep matrix factorization "
         "experiment |",
     ]

@@ -1,5 +1,6 @@
-"""Simulate every run of one experiment (``implicitreg.config.grid.RunSpec``): runs of the same dataset and shape
-share one batch of the compiled kernel; ``method: per_mode`` uses the exact per-mode recursion instead."""
+"""Simulate every run of one experiment (``implicitreg.config.grid.RunSpec``): runs of the same config dataset (its
+draws included, each run on its own draw) and shape share one batch of the compiled kernel; ``method: per_mode``
+uses the exact per-mode recursion instead."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import itertools
 import numpy as np
 
 from implicitreg.config.grid import RunSpec, spec_fields
-from implicitreg.data import seeds
+from implicitreg.data import seeds, spectra
 from implicitreg.data.spectra import Dataset
 from implicitreg.io.dispatch import choose
 from implicitreg.linear import metrics, permode
@@ -51,13 +52,13 @@ def simulate_runs(runs: list[RunSpec], datasets: dict[str, Dataset], exp: dict, 
     ``n_log`` is the config-wide number of logged iterations; the experiment's own ``n_log`` wins.
     """
     out = {}
-    for (ds, _, _), group in itertools.groupby(runs, key=lambda r: (r.dataset, r.depth, r.width)):
+    for _, group in itertools.groupby(runs, key=lambda r: (spectra.entry(r.dataset), r.depth, r.width)):
         group = list(group)
-        data = datasets[ds]
-        inits = [initial_factors(r, data, seed) for r in group]
+        inits = [initial_factors(r, datasets[r.dataset], seed) for r in group]
         factors0 = [np.stack(fs) for fs in zip(*inits)]
-        trajs = simulate_group(group, data, factors0, exp, exp.get("n_log", n_log))
+        trajs = simulate_group(group, datasets, factors0, exp, exp.get("n_log", n_log))
         for r, w0, tr in zip(group, inits, trajs):
+            data = datasets[r.dataset]
             arrays = {f"W0_{j}": f for j, f in enumerate(w0)} | {f"Wfinal_{j}": f for j, f in enumerate(tr.factors)}
             meta = spec_fields(r) | {"run_id": r.run_id, "model": r.model, "status": tr.status, "n_steps": tr.n_steps}
             meta["method"] = exp["method"]
@@ -68,14 +69,14 @@ def simulate_runs(runs: list[RunSpec], datasets: dict[str, Dataset], exp: dict, 
     return out
 
 
-def _per_mode(group: list[RunSpec], data: Dataset, factors0: list[np.ndarray], exp: dict, n_log: int):
-    """The exact per-mode recursion of aligned runs (THEORY.md section 3), one run at a time."""
+def _per_mode(group: list[RunSpec], datasets: dict[str, Dataset], factors0: list[np.ndarray], exp: dict, n_log: int):
+    """The exact per-mode recursion of aligned runs (THEORY.md section 3), one run at a time, each on its dataset."""
     return [
         permode.simulate_aligned(
-            data.lam,
-            data.sigma,
-            data.U,
-            data.V,
+            datasets[r.dataset].lam,
+            datasets[r.dataset].sigma,
+            datasets[r.dataset].U,
+            datasets[r.dataset].V,
             r.depth,
             r.width,
             r.eta,
@@ -88,26 +89,33 @@ def _per_mode(group: list[RunSpec], data: Dataset, factors0: list[np.ndarray], e
     ]
 
 
-def _full(group: list[RunSpec], data: Dataset, factors0: list[np.ndarray], exp: dict, n_log: int):
-    """The batched full-matrix simulator (the compiled kernel), every run of the group at once."""
-    m = data.sigma.size
+def _full(group: list[RunSpec], datasets: dict[str, Dataset], factors0: list[np.ndarray], exp: dict, n_log: int):
+    """The batched full-matrix simulator (the compiled kernel), every run of the group at once, each run on its own
+    dataset (the draws of one config dataset share a batch: ``data_of``)."""
+    index = {name: q for q, name in enumerate(dict.fromkeys(r.dataset for r in group))}
+    stacked = [datasets[name] for name in index]
+    first = stacked[0]
+    m = first.sigma.size
     return simulate(
-        data.Sigma_x,
-        data.Sigma_xy,
+        np.stack([data.Sigma_x for data in stacked]),
+        np.stack([data.Sigma_xy for data in stacked]),
         factors0,
         [r.eta for r in group],
         max_steps=exp["max_steps"],
         tol=exp["tol"],
         n_log=n_log,
-        U=data.U,
-        V=data.V,
-        targets=data.sigma / data.lam[:m],
+        U=np.stack([data.U for data in stacked]),
+        V=np.stack([data.V for data in stacked]),
+        targets=first.sigma / first.lam[:m],
+        data_of=[index[r.dataset] for r in group],
     )
 
 
 METHODS = {"full": _full, "per_mode": _per_mode}  # config key experiments.*.method
 
 
-def simulate_group(group: list[RunSpec], data: Dataset, factors0: list[np.ndarray], exp: dict, n_log: int):
-    """Trajectories of runs of one shape by the experiment's ``method`` (``METHODS``; unknown is an error)."""
-    return choose(METHODS, "method", exp["method"])(group, data, factors0, exp, n_log)
+def simulate_group(group: list[RunSpec], datasets: dict[str, Dataset], factors0: list[np.ndarray], exp: dict,
+                   n_log: int):  # fmt: skip
+    """Trajectories of runs of one shape and one config dataset by the experiment's ``method`` (``METHODS``; an
+    unknown method is an error)."""
+    return choose(METHODS, "method", exp["method"])(group, datasets, factors0, exp, n_log)

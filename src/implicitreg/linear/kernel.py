@@ -59,15 +59,12 @@ def _buffer(rows, cols, nl):
 
 
 @njit(cache=True)
-def _broadcast(M, nl):
-    """A matrix shared by every slot, in the block layout."""
+def _put(buf, s, nl, M):
+    """Slot ``s`` of ``buf`` := ``M``."""
     rows, cols = M.shape
-    out = _buffer(rows, cols, nl)
     for i in range(rows):
         for j in range(cols):
-            for s in range(nl):
-                out[(i * cols + j) * nl + s] = M[i, j]
-    return out
+            buf[(i * cols + j) * nl + s] = M[i, j]
 
 
 @njit(cache=True)
@@ -272,6 +269,7 @@ def run_batch(
     Sigma_x,
     Sigma_xy,
     W_star,
+    data_of,
     eta,
     max_steps,
     conv_threshold,
@@ -297,9 +295,11 @@ def run_batch(
     ``[j, r, :shapes[j, 0], :shapes[j, 1]]`` (one array type for every depth: one compiled kernel). A run
     logs iteration ``k`` when ``log_mask[k]``, when a component first reaches ``half_targets[i]`` (with
     ``k - 1`` too), and when it stops. ``fma`` is ``simd.FUSED`` or ``simd.PORTABLE`` (``simd.choose_fma``).
+    Run ``r`` learns from data ``q = data_of[r]``: ``Sigma_x[q]``, ``Sigma_xy[q]``, ``W_star[q]``, its threshold
+    ``conv_threshold[q]`` and monitored directions ``Um[q]``, ``Vm[q]`` (a slot loads them when its run's differ).
     """
     L, B = factors0.shape[0], factors0.shape[1]
-    d, p = Sigma_xy.shape
+    d, p = Sigma_xy.shape[1], Sigma_xy.shape[2]
     width = shapes[0, 1] if L > 1 else p
     m = half_targets.size
     F = [_buffer(shapes[j, 0], shapes[j, 1], nl) for j in range(L)]
@@ -311,8 +311,9 @@ def run_batch(
         grads = [G]
     else:
         grads = [_buffer(d, width, nl)] + [_buffer(width, width, nl) for _ in range(L - 2)] + [H[L - 2]]
-    Sx_b, Sxy_b, W_star_b = _broadcast(Sigma_x, nl), _broadcast(Sigma_xy, nl), _broadcast(W_star, nl)
-    Um_b, Vm_b, WV, comp = _broadcast(Um, nl), _broadcast(Vm, nl), _buffer(d, m, nl), np.zeros(m * nl)
+    Sx_b, Sxy_b, W_star_b = _buffer(d, d, nl), _buffer(d, p, nl), _buffer(d, p, nl)
+    Um_b, Vm_b, WV, comp = _buffer(d, m, nl), _buffer(p, m, nl), _buffer(d, m, nl), np.zeros(m * nl)
+    data_in = np.full(nl, -1, np.int64)  # the data each slot holds
     loss, gsq, bad = np.zeros(nl), np.zeros(nl), np.zeros(nl)
     eta_slots = np.zeros(LANES)
     run_of = np.full(nl, -1, np.int64)
@@ -335,6 +336,14 @@ def run_batch(
                     k_of[s], t_of[s], n_crossed[s] = 0, 0, 0
                     crossed[s, :] = False
                     eta_slots[s] = eta[r]
+                    q = data_of[r]
+                    if data_in[s] != q:
+                        data_in[s] = q
+                        _put(Sx_b, s, nl, Sigma_x[q])
+                        _put(Sxy_b, s, nl, Sigma_xy[q])
+                        _put(W_star_b, s, nl, W_star[q])
+                        _put(Um_b, s, nl, Um[q])
+                        _put(Vm_b, s, nl, Vm[q])
         if active == 0:
             break
         end_to_end(F, W, prefix, d, width, p, nl, fma)
@@ -364,7 +373,7 @@ def run_batch(
                         n_crossed[s] += 1
                         k_cross[r, i] = k
                         newly = True
-            converged = np.sqrt(gsq[s]) <= conv_threshold
+            converged = np.sqrt(gsq[s]) <= conv_threshold[data_of[r]]
             done = diverged or converged or k == max_steps
             t = t_of[s]
             if newly and k > 0 and log_steps[r, t - 1] != k - 1:

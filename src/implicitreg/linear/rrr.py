@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from implicitreg.linear import metrics
+
 
 def inv_sqrt(Sigma_x) -> np.ndarray:
     """``Sigma_x^{-1/2}`` by the symmetric eigendecomposition; raises if not positive-definite."""
@@ -47,6 +49,13 @@ def rrr_solutions(Sigma_x, Sigma_xy) -> tuple[np.ndarray, np.ndarray]:
     Ws = np.stack([rrr_solution(Sigma_x, Sigma_xy, k) for k in range(m + 1)])
     tail = np.concatenate([np.cumsum((s**2)[::-1])[::-1], [0.0]])
     return Ws, 0.5 * tail
+
+
+def rrr_arrays(dataset: dict) -> dict[str, np.ndarray]:
+    """The arrays of ``results/baselines/rrr_{dataset}.npz``: ``W`` and ``loss`` of every rank (``rrr_solutions``),
+    ``rank`` and ``nuclear_norm``, from the dataset's ``Sigma_x`` and ``Sigma_xy``."""
+    W, loss = rrr_solutions(dataset["Sigma_x"], dataset["Sigma_xy"])
+    return {"W": W, "rank": np.arange(W.shape[0]), "loss": loss, "nuclear_norm": metrics.trace_norm(W)}
 
 
 def reduced_rank_ridge(Sigma_x, Sigma_xy, alpha: float, ranks) -> np.ndarray:

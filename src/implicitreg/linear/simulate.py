@@ -89,10 +89,15 @@ def simulate(
     U=None,
     V=None,
     targets=None,
+    data_of=None,
     blowup: float = 1e8,
     fma: bool | None = None,
 ) -> list[Trajectory]:
     """Run discrete GD for a batch of ``B`` runs; ``factors0[j]`` has shape ``(B, rows_j, cols_j)``.
+
+    One dataset (``Sigma_x`` ``d x d``, ``Sigma_xy`` ``d x p``, ``U``, ``V``) for every run, or ``Q`` of them
+    stacked (``Q x d x d``, ...) with run ``r`` on dataset ``data_of[r]`` (datasets of one shape, e.g. the draws of
+    one dataset, share the batch); ``targets`` are shared.
 
     ``eta`` is a scalar or one step size per run. Components ``u_i^T W v_i`` (``U``, ``V``) and
     their ``targets`` are monitored for transition detection when given. The iterations run in the
@@ -104,21 +109,22 @@ def simulate(
     from implicitreg.linear import kernel as gdkernel  # compiled code loads only when a simulation runs
     from implicitreg.linear import simd
 
-    Sigma_x = np.ascontiguousarray(Sigma_x, float)
-    Sigma_xy = np.ascontiguousarray(Sigma_xy, float)
     B = factors0[0].shape[0]
-    d, p = Sigma_xy.shape
+    Sigma_x = np.ascontiguousarray(np.asarray(Sigma_x, float).reshape(-1, *np.shape(Sigma_x)[-2:]))
+    Sigma_xy = np.ascontiguousarray(np.asarray(Sigma_xy, float).reshape(-1, *np.shape(Sigma_xy)[-2:]))
+    d, p = Sigma_xy.shape[1:]
+    data_of = np.zeros(B, np.int64) if data_of is None else np.ascontiguousarray(data_of, np.int64)
     eta = np.ascontiguousarray(np.broadcast_to(np.asarray(eta, float), (B,)))
     W_star = np.linalg.solve(Sigma_x, Sigma_xy)
-    conv_threshold = tol * np.linalg.norm(Sigma_xy)
+    conv_threshold = tol * np.linalg.norm(Sigma_xy, axis=(1, 2))
     log_mask = log_grid(max_steps, n_log)
     m = np.size(targets) if targets is not None else 0
     if m:
         half_targets = 0.5 * np.asarray(targets, float).ravel()
-        Um = np.ascontiguousarray(np.asarray(U, float)[:, :m])
-        Vm = np.ascontiguousarray(np.asarray(V, float)[:, :m])
+        Um = np.ascontiguousarray(np.asarray(U, float).reshape(-1, d, np.shape(U)[-1])[:, :, :m])
+        Vm = np.ascontiguousarray(np.asarray(V, float).reshape(-1, p, np.shape(V)[-1])[:, :, :m])
     else:
-        half_targets, Um, Vm = np.zeros(0), np.zeros((d, 0)), np.zeros((p, 0))
+        half_targets, Um, Vm = np.zeros(0), np.zeros((1, d, 0)), np.zeros((1, p, 0))
     cap = log_capacity(log_mask, m)
     shapes = np.array([f.shape[1:] for f in factors0], np.int64)
     nl = gdkernel.lanes_for(d, p, factors0[0].shape[2] if len(factors0) > 1 else p)
@@ -145,6 +151,7 @@ def simulate(
             Sigma_x=Sigma_x,
             Sigma_xy=Sigma_xy,
             W_star=W_star,
+            data_of=data_of[lo:hi],
             eta=eta[lo:hi],
             max_steps=max_steps,
             conv_threshold=conv_threshold,

@@ -22,6 +22,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from implicitreg.data import spectra
 from implicitreg.io import files
 from implicitreg.io.contract import TABLES
 from implicitreg.linear import metrics
@@ -143,15 +144,15 @@ def tabulate_rrr_distances(runs, dataset_paths, rrr_paths) -> dict[str, pd.DataF
 
 
 def tabulate_rrr(rrr_paths, path_tables) -> pd.DataFrame:
-    """``rrr.csv``: loss and nuclear norm of every RRR solution of every dataset and, where a GD path was measured
-    (``path_tables``: ``rrr_path`` tables), its minimum distance to each and the first step reaching it."""
+    """``rrr.csv``: loss and nuclear norm of every RRR solution of every dataset (each draw of one with ``draws``)
+    and, where a GD path was measured (``path_tables``: ``rrr_path`` tables), its minimum distance to each and the
+    first step reaching it."""
     frames = []
     for path in rrr_paths:
-        b = files.load_npz(path)
-        name = Path(path).stem.removeprefix("rrr_")
-        frames.append(
-            pd.DataFrame({"dataset": name, "rank": b["rank"], "loss": b["loss"], "nuclear_norm": b["nuclear_norm"]})
-        )
+        for name, b in spectra.unstack(Path(path).stem.removeprefix("rrr_"), files.load_npz(path)).items():
+            frames.append(
+                pd.DataFrame({"dataset": name, "rank": b["rank"], "loss": b["loss"], "nuclear_norm": b["nuclear_norm"]})
+            )
     table = pd.concat(frames, ignore_index=True)
     if path_tables:
         minima = pd.concat([path_minima(p) for p in path_tables], ignore_index=True)

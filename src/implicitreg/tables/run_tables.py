@@ -10,14 +10,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from implicitreg.data import spectra
 from implicitreg.data.spectra import Dataset
-from implicitreg.io import arrow, files, store
+from implicitreg.io import arrow, store
 from implicitreg.io.contract import TABLES
 from implicitreg.io.dispatch import choose
 from implicitreg.linear import metrics, theory
@@ -178,7 +177,7 @@ def tabulate_shard(path, datasets: dict[str, Dataset], exact: set[str]) -> dict[
 
 def tabulate_runs(shard_path, dataset_paths, dataset_specs: dict) -> dict[str, pd.DataFrame]:
     """``runs``, ``components``, ``transitions`` and ``permode`` of one run-store shard (``tabulate_shard``)."""
-    datasets = {Path(f).stem: Dataset.from_arrays(files.load_npz(f)) for f in dataset_paths}
+    datasets = spectra.load_members(dataset_paths)
     return tabulate_shard(shard_path, datasets, exactly_commuting(dataset_specs))
 
 
