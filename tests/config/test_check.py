@@ -83,12 +83,14 @@ def completion_config(**changes):
         ({"observed_entries": [50, 50]}, "dmf_experiments.completion.observed_entries", "must not repeat"),
         ({"observed_entries": [50, 401]}, "dmf_experiments.completion.observed_entries", "at most n\\^2 = 400"),
         ({"nuclear_tol": None}, "dmf_experiments.completion.nuclear_tol", "tolerance"),
+        ({"nuclear_solver": None}, "dmf_experiments.completion.nuclear_solver", "solver"),
+        ({"nuclear_solver": "mosek"}, "dmf_experiments.completion.nuclear_solver", "mosek"),
     ],
 )
 def test_completion_grid_problems_name_their_key(changes, key, message):
     config = completion_config(**changes)
-    if changes.get("nuclear_tol", 0) is None:
-        del config["dmf_experiments"]["completion"]["nuclear_tol"]
+    for name in [k for k, v in changes.items() if v is None]:
+        del config["dmf_experiments"]["completion"][name]
     with pytest.raises(ConfigError, match=f"{key}.*{message}"):
         validate(config)
 

@@ -24,7 +24,7 @@ from implicitreg.io import shards
 SCHEMA = resources.files(__package__) / "config.schema.yaml"  # package data: found wherever the package is installed
 DMF_ANALYSES = ("dmf", "completion")  # analyses that read a DMF experiment; every other one reads a GD experiment
 COMPONENT_ANALYSES = ("population",)  # analyses that read components and transitions only: log: components will do
-BASELINE_PACKAGES = ("cvxpy", "clarabel")  # the completion analysis's nuclear-norm baseline (dmf/nuclear.py)
+BASELINE_PACKAGES = ("cvxpy", "clarabel", "scs")  # the completion analysis's nuclear-norm baseline (dmf/nuclear.py)
 
 Problem = tuple[str, str]  # (key, what is wrong and what is allowed)
 
@@ -212,8 +212,9 @@ def completion_problems(key: str, exp: dict) -> Iterator[Problem]:
         yield f"{key}.observed_entries", f"must not repeat values, got {counts}"
     if max(counts) > exp["n"] ** 2:
         yield f"{key}.observed_entries", f"at most n^2 = {exp['n'] ** 2} entries can be observed, got {max(counts)}"
-    if "nuclear_tol" not in exp:
-        yield f"{key}.nuclear_tol", "a completion grid (observed_entries) needs the nuclear-norm solver's tolerance"
+    for name, what in [("nuclear_solver", "solver"), ("nuclear_tol", "tolerance")]:
+        if name not in exp:
+            yield f"{key}.{name}", f"a completion grid (observed_entries) needs the nuclear-norm baseline's {what}"
 
 
 def analysis_problems(config: dict) -> Iterator[Problem]:
