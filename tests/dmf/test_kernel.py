@@ -64,6 +64,40 @@ def test_a_run_does_not_depend_on_its_batch():
         assert_same(got, dmf.simulate(*item[:3], item[3], max_steps=1500, tol=1e-7, **KW))
 
 
+@pytest.mark.parametrize("depth,status", [(2, "max_steps"), (3, "plateau"), (4, "plateau")])
+def test_plateau_stop_reproduces_the_reference_path(depth, status):
+    """A completion run under the plateau rule: the same stopping iteration and trajectory in the kernel and in
+    ``dmf.simulate``. Depth 2 fits the observations with a third singular value mid-rise (0.12 of reference 0.5):
+    it runs on to ``max_steps``. Depths 3, 4 end on the plateau: there the run fits the observations within
+    ``fit`` and no value is mid-rise, and it ends at the second consecutive test that holds (the first is one
+    ``every`` earlier)."""
+    M, mask, F0 = problem(8, depth, 2, 0.8, 1e-3, seed=depth)
+    rule = dmf.Plateau(fit=1e-3, every=50, lo=0.1, hi=0.9, refs=(1.0, 0.5, 0.5, 0.5))
+    want = dmf.simulate(M, mask, F0, 0.2, max_steps=8000, tol=1e-12, plateau=rule, **KW)
+    (got,) = dmf.simulate_batch([(M, mask, F0, 0.2)], max_steps=8000, tol=1e-12, plateaus=[rule], **KW)
+    assert want.status == status
+    assert_same(got, want)
+    if status == "max_steps":
+        assert dmf.mid_rise(want.sv[-1], rule.refs, rule.lo, rule.hi)
+        return
+    assert want.n_steps % rule.every == 0
+    W, P = dmf.product(want.factors[-1]), mask > 0
+    assert np.linalg.norm((W - M)[P]) <= rule.fit * np.linalg.norm(M[P])
+    assert not dmf.mid_rise(want.sv[-1], rule.refs, rule.lo, rule.hi)
+    earlier = dmf.simulate(M, mask, F0, 0.2, max_steps=want.n_steps - rule.every, tol=1e-12, **KW)
+    assert rule.holds(earlier.factors[-1], earlier.loss[-1], dmf.weight(mask), rule.fit * np.linalg.norm(M[P]))
+    plain = dmf.simulate(M, mask, F0, 0.2, max_steps=want.n_steps, tol=1e-12, **KW)  # the rule only stops the run
+    for f, g in zip(plain.factors[-1], want.factors[-1], strict=True):
+        np.testing.assert_array_equal(f, g)
+
+
+def test_a_batch_needs_one_plateau_test():
+    M, mask, F0 = problem(6, 2, 1, 0.8, 1e-3, seed=1)
+    rules = [dmf.Plateau(1e-3, every, 0.1, 0.9, (1.0, 1.0)) for every in (50, 60)]
+    with pytest.raises(ValueError, match="one plateau test"):
+        dmf.simulate_batch([(M, mask, F0, 0.2)] * 2, max_steps=100, tol=1e-12, plateaus=rules, **KW)
+
+
 @pytest.mark.parametrize("size", [1, 7, 8, 13, 128, 129, 400, 1000, 10000])
 def test_sum_of_squares_adds_in_numpy_pairwise_order(size):
     x = np.random.default_rng(size).standard_normal(size) * np.geomspace(1e-8, 1e8, size)
