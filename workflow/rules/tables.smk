@@ -347,6 +347,10 @@ rule tabulate_completion:
     params:
         order=lambda wc: [run.run_id for run in DMF_RUNS[experiment_of("completion")]],
         stage_rule=config["dmf_stage_rule"],
-        fit=config["claims"]["completion_fit"],
+        fit=lambda wc: grid.resolve(
+            config["dmf_experiments"][experiment_of("completion")],
+            config["dmf_size"],
+            config.get("dmf_large", {}),
+        )["plateau"]["fit"],
     script:
         "../scripts/tabulate_completion.py"

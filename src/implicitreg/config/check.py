@@ -181,6 +181,11 @@ def dmf_problems(config: dict) -> Iterator[Problem]:
             yield f"{key}.rank", f"rank {max(exp['rank'])} must be below n = {exp['n']}"
         if any(b >= a for a, b in zip(s, s[1:])):
             yield f"{key}.singular_values", f"must strictly decrease (stage r learns singular value r), got {s}"
+        for i, st in enumerate(exp["settings"]):
+            if ("eta" in st) == ("eta_observed" in st):
+                yield f"{key}.settings[{i}]", "needs exactly one of eta and eta_observed"
+            elif "eta_observed" in st and "observed_entries" not in exp:
+                yield f"{key}.settings[{i}].eta_observed", "needs a completion grid (observed_entries)"
         depths = [st["depth"] for st in exp["settings"]]
         if len(set(depths)) != len(depths):
             yield f"{key}.settings", f"one setting per depth, got depths {depths}"
@@ -212,9 +217,10 @@ def completion_problems(key: str, exp: dict) -> Iterator[Problem]:
         yield f"{key}.observed_entries", f"must not repeat values, got {counts}"
     if max(counts) > exp["n"] ** 2:
         yield f"{key}.observed_entries", f"at most n^2 = {exp['n'] ** 2} entries can be observed, got {max(counts)}"
-    for name, what in [("nuclear_solver", "solver"), ("nuclear_tol", "tolerance")]:
+    for name, what in [("nuclear_solver", "the nuclear-norm baseline's solver"),
+                       ("nuclear_tol", "the nuclear-norm baseline's tolerance"), ("plateau", "a plateau rule")]:  # fmt: skip
         if name not in exp:
-            yield f"{key}.{name}", f"a completion grid (observed_entries) needs the nuclear-norm baseline's {what}"
+            yield f"{key}.{name}", f"a completion grid (observed_entries) needs {what}"
 
 
 def analysis_problems(config: dict) -> Iterator[Problem]:
