@@ -81,15 +81,17 @@ def test_relative_error_on_a_subset():
     assert completion.relative_error(W, M) == pytest.approx(1 / np.sqrt(30))
 
 
-def test_end_state_rule():
-    rule = {"lo": 0.1, "hi": 0.9, "fit": 1e-3}
-    targets = [1.0, 0.5]
-    assert completion.end_state("converged", [0.5, 0.3, 0.2], targets, 1.0, **rule) == "converged"
-    assert completion.end_state("max_steps", [0.99, 0.49, 0.01], targets, 1e-4, **rule) == "plateau"
-    # the third value (reference s_R = 0.5) is mid-rise at 0.2: not an end point
-    assert completion.end_state("max_steps", [0.99, 0.49, 0.2], targets, 1e-4, **rule) == "stopped"
-    # no value mid-rise, but the observations are not fitted yet
-    assert completion.end_state("max_steps", [0.99, 0.01, 0.01], targets, 0.3, **rule) == "stopped"
+def test_end_state_names_runs_without_an_end_point():
+    assert [completion.end_state(s) for s in ("converged", "plateau", "max_steps", "diverged")] == [
+        "converged", "plateau", "stopped", "diverged"]  # fmt: skip
+    with pytest.raises(KeyError):
+        completion.end_state("paused")
+
+
+def test_plateau_rule_scales_the_move_by_the_smallest_target_value():
+    exp = {"plateau": {"fit": 1e-3, "every": 200, "still": 1e-4}}
+    assert completion.plateau_rule(exp, [1.0, 0.25], 3) == dmf.Plateau(1e-3, 200, 0.25e-4, 3)
+    assert completion.plateau_rule({}, [1.0], 2) is None
 
 
 def test_nuclear_norm_completion_with_every_entry_observed_is_the_target():

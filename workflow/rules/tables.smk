@@ -346,11 +346,5 @@ rule tabulate_completion:
     threads: 1
     params:
         order=lambda wc: [run.run_id for run in DMF_RUNS[experiment_of("completion")]],
-        stage_rule=config["dmf_stage_rule"],
-        fit=lambda wc: grid.resolve(
-            config["dmf_experiments"][experiment_of("completion")],
-            config["dmf_size"],
-            config.get("dmf_large", {}),
-        )["plateau"]["fit"],
     script:
         "../scripts/tabulate_completion.py"

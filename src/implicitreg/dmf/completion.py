@@ -67,33 +67,17 @@ def end_point(W: np.ndarray, M: np.ndarray, mask: np.ndarray) -> dict:
             "erank": effective_rank(W), "nuclear_norm": float(np.linalg.svd(W, compute_uv=False).sum())}  # fmt: skip
 
 
-def references(targets, count: int) -> tuple:
-    """The reference of each of the top ``count`` singular values: the target ``s_r`` for ``r <= R``, ``s_R``
-    beyond (the stage rule of THEORY.md section 8)."""
-    targets = [float(t) for t in targets]
-    return tuple(targets[:count] + [targets[-1]] * max(count - len(targets), 0))
-
-
-def plateau_rule(exp: dict, rule: dict, targets, n_sv: int) -> dmf.Plateau | None:
-    """The plateau rule of a run of experiment ``exp`` with target singular values ``targets``: ``exp["plateau"]``
-    (``fit``, ``every``) with the stage rule's ``lo``, ``hi`` over the top ``n_sv`` singular values; ``None`` when
-    the experiment states none."""
+def plateau_rule(exp: dict, targets, n_sv: int) -> dmf.Plateau | None:
+    """The plateau rule of a run of experiment ``exp`` with target singular values ``targets`` (``dmf.Plateau``):
+    ``exp["plateau"]``'s ``fit`` and ``every``, over the top ``n_sv`` singular values, each allowed to move by
+    ``still s_R`` between two tests; ``None`` when the experiment states no rule."""
     if "plateau" not in exp:
         return None
     p = exp["plateau"]
-    return dmf.Plateau(p["fit"], p["every"], rule["lo"], rule["hi"], references(targets, n_sv))
+    return dmf.Plateau(p["fit"], p["every"], p["still"] * float(targets[-1]), n_sv)
 
 
-def end_state(status: str, sv_end, targets, observed_residual: float, *, lo: float, hi: float, fit: float) -> str:
-    """Where a run ended: ``converged`` (gradient tolerance), ``plateau`` or ``stopped`` (not an end point).
-
-    A run stopped by the plateau rule (``dmf.Plateau``) ended on a plateau. A run stopped at ``max_steps`` is
-    judged by the same test at its last iteration: it ended on a plateau if it fits the observations
-    (``observed_residual``, the relative error on the observed entries, at most ``fit``) and no singular value is
-    mid-rise (``dmf.mid_rise`` against ``references``). Otherwise it stopped before its end: still fitting the
-    observations or mid-rise.
-    """
-    if status in ("converged", "plateau"):
-        return status
-    rising = dmf.mid_rise(sv_end, references(targets, len(sv_end)), lo, hi)
-    return "plateau" if observed_residual <= fit and not rising else "stopped"
+def end_state(status: str) -> str:
+    """Where a run ended: ``converged`` (gradient tolerance), ``plateau`` (the plateau rule, ``plateau_rule``) or
+    ``stopped`` (at ``max_steps`` before either) and ``diverged``: no end point."""
+    return {"converged": "converged", "plateau": "plateau", "max_steps": "stopped", "diverged": "diverged"}[status]

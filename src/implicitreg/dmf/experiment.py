@@ -92,7 +92,7 @@ def problem(run: DMFRun, exp: dict, config_seed: int):
 
 
 def trajectories(
-    runs: list[DMFRun], problems: list, exp: dict, n_log: int, rule: dict, stream=None
+    runs: list[DMFRun], problems: list, exp: dict, n_log: int, stream=None
 ) -> list[dmf.DMFTrajectory]:
     """The GD trajectory of every run, in order: runs of equal ``(n, depth, max_steps)`` in one batch of the
     compiled kernel (``dmf.simulate_batch``), so a run's trajectory does not depend on the other runs. A line on
@@ -106,7 +106,7 @@ def trajectories(
         log.done(f"{len(idx)} runs of {max_steps} iterations at most")
         batch = [(problems[i][1], problems[i][2], problems[i][3], runs[i].eta) for i in idx]
         n_sv = max(exp["rank"]) + 1
-        plateaus = [completion.plateau_rule(exp, rule, problems[i][0], n_sv) for i in idx] if "plateau" in exp else None
+        plateaus = [completion.plateau_rule(exp, problems[i][0], n_sv) for i in idx] if "plateau" in exp else None
         trajs = dmf.simulate_batch(batch, max_steps=max_steps, n_log=n_log, n_sv=n_sv, tol=exp["tol"],
                                    plateaus=plateaus)  # fmt: skip
         log.done("done")
@@ -130,7 +130,7 @@ def simulate_dmf_runs(
     the arrays do not depend on them.
     """
     problems = [problem(run, exp, config_seed) for run in runs]
-    trajs = trajectories(runs, problems, exp, n_log, rule, stream)
+    trajs = trajectories(runs, problems, exp, n_log, stream)
     results = []
     for run, prob, traj in zip(runs, problems, trajs):
         progress = ProgressLog(run.run_id, run.max_steps, stream)
@@ -155,7 +155,7 @@ def simulate_dmf(
     _, M, mask, F0 = prob
     n_sv = max(exp["rank"]) + 1
     traj = dmf.simulate(M, mask, F0, run.eta, max_steps=run.max_steps, n_log=n_log, n_sv=n_sv, tol=exp["tol"],
-                        plateau=completion.plateau_rule(exp, rule, prob[0], n_sv), progress=progress)  # fmt: skip
+                        plateau=completion.plateau_rule(exp, prob[0], n_sv), progress=progress)  # fmt: skip
     return run_arrays(run, prob, traj, config_seed, rule, resolution, progress)
 
 

@@ -244,31 +244,25 @@ def extreme_eigenvalues(
     return lam_min, lam_max
 
 
-def mid_rise(sv, refs, lo: float, hi: float) -> bool:
-    """Whether a singular value is mid-rise: ``lo refs[i] < sv[i] < hi refs[i]`` for some ``i < len(refs)`` (the
-    stage rule of THEORY.md section 8)."""
-    sv, refs = np.asarray(sv, float)[: len(refs)], np.asarray(refs, float)[: len(sv)]
-    return bool(np.any((sv > lo * refs) & (sv < hi * refs)))
-
-
 @dataclass(frozen=True)
 class Plateau:
-    """The plateau rule that ends a run (THEORY.md section 9): tested every ``every`` iterations, it holds when the
-    run fits the observed entries, ``||P * (W - M)||_F <= fit ||P * M||_F``, and no singular value of ``W`` is
-    mid-rise against ``refs`` (``mid_rise`` with ``lo``, ``hi``); a run that passes two consecutive tests (held for
-    ``every`` iterations) has reached its end and stops as ``plateau``."""
+    """The plateau rule that ends a run at its end (THEORY.md section 9), tested every ``every`` iterations: the
+    run fits the observed entries, ``||P * (W - M)||_F <= fit ||P * M||_F``, and none of the top ``n_test``
+    singular values of ``W`` moved by more than ``move`` since the previous test. A run that passes has stood
+    still on the observations for ``every`` iterations: it stops as ``plateau``."""
 
     fit: float
     every: int
-    lo: float
-    hi: float
-    refs: tuple
+    move: float
+    n_test: int
 
-    def holds(self, factors, value: float, c: float, fit_threshold: float) -> bool:
-        """The test at ``factors`` with loss ``value`` (residual ``sqrt(2 value / c)``), as ``kernel._plateau_holds``."""
-        if not np.sqrt(2.0 * value / c) <= fit_threshold:
-            return False
-        return not mid_rise(np.linalg.svd(product(factors))[1], self.refs, self.lo, self.hi)
+    def test(self, factors, value: float, c: float, fit_threshold: float, last: np.ndarray) -> bool:
+        """The test at ``factors`` with loss ``value`` (residual ``sqrt(2 value / c)``) against the singular values
+        ``last`` of the previous test (NaN before the first), updated in place; as ``kernel._plateau_test``."""
+        sv = np.linalg.svd(product(factors))[1][: self.n_test]
+        still = np.sqrt(2.0 * value / c) <= fit_threshold and bool(np.all(np.abs(sv - last) <= self.move))
+        last[:] = sv
+        return still
 
 
 @dataclass
@@ -306,9 +300,10 @@ def simulate(
     F = [np.array(f, float) for f in factors0]
     mask_log = log_grid(max_steps, n_log)
     steps, losses, gnorms, svs, snaps = [], [], [], [], []
-    status, k, held = "max_steps", 0, False
+    status, k = "max_steps", 0
     scale = np.linalg.norm(M)
     fit_threshold = None if plateau is None else plateau.fit * np.linalg.norm(mask * M)
+    last = None if plateau is None else np.full(plateau.n_test, np.nan)
     for k in range(max_steps + 1):
         value, grads = loss_and_gradients(F, M, mask)
         gnorm = float(np.sqrt(sum(np.sum(g**2) for g in grads)))
@@ -320,8 +315,7 @@ def simulate(
         converged = gnorm <= tol * scale
         ended = False
         if plateau is not None and k % plateau.every == 0 and not converged:
-            holds = plateau.holds(F, value, weight(mask), fit_threshold)
-            ended, held = holds and held, holds
+            ended = plateau.test(F, value, weight(mask), fit_threshold, last)
         if mask_log[k] or converged or ended or k == max_steps:
             steps.append(k)
             losses.append(value)
@@ -349,7 +343,7 @@ def simulate_batch(
     compiled kernel ``kernel.run_batch`` (no Python per iteration): the same trajectories as ``simulate`` run by
     run, to the last bit where the kernel's BLAS rounds as numpy's. The singular values are taken afterwards from
     the logged factors, as ``simulate`` takes them. ``plateaus``: each run's plateau rule, all with the same
-    ``every``, ``lo`` and ``hi`` (``None``: no such rule).
+    ``every`` and ``n_test`` (``None``: no such rule).
     """
     B = len(problems)
     F0 = np.array([np.asarray(f0, float) for _, _, f0, _ in problems])
@@ -363,14 +357,14 @@ def simulate_batch(
     steps, loss_, gnorm = np.zeros((B, T), np.int64), np.zeros((B, T)), np.zeros((B, T))
     snaps = np.zeros((B, T) + F0.shape[1:])
     n_logged, status, n_steps = np.zeros(B, np.int64), np.zeros(B, np.int64), np.zeros(B, np.int64)
-    rules = {(p.every, p.lo, p.hi) for p in plateaus or []}
+    rules = {(p.every, p.n_test) for p in plateaus or []}
     if len(rules) > 1:
-        raise ValueError(f"a batch's runs need one plateau test (every, lo, hi), got {sorted(rules)}")
-    every, lo, hi = rules.pop() if rules else (0, 0.0, 0.0)
+        raise ValueError(f"a batch's runs need one plateau test (every, n_test), got {sorted(rules)}")
+    every, n_test = rules.pop() if rules else (0, 0)
     fit = np.array([p.fit * np.linalg.norm(P * m) for p, m, P in zip(plateaus, M, mask)] if plateaus else np.zeros(B))
-    refs = np.array([p.refs for p in plateaus], float) if plateaus else np.zeros((B, 0))
+    move = np.array([p.move for p in plateaus] if plateaus else np.zeros(B), float)
     kernel.run_batch(F0, M, mask, c, threshold, eta, max_steps, log_mask, steps, loss_, gnorm, snaps, n_logged,
-                     status, n_steps, every, fit, refs, lo, hi)  # fmt: skip
+                     status, n_steps, every, fit, move, n_test)  # fmt: skip
     out = []
     for b in range(B):
         t = n_logged[b]
