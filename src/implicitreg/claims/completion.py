@@ -3,7 +3,7 @@ nuclear-norm completion (THEORY.md section 9; C22, A19).
 
 A *cell* is one (R, observed entries); a method's error in a cell is its median relative error
 ``||W - M||_F / ||M||_F`` over the cell's seeds (table T5). DMF runs stopped at ``max_steps`` before their
-end (``completion.end_state``: observations not yet fitted, or a singular value mid-rise) are named in ``metric``.
+end (``completion.end_state``: neither converged nor ended by the plateau rule) are named in ``metric``.
 """
 
 from __future__ import annotations
