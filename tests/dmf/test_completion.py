@@ -127,7 +127,8 @@ def test_an_unknown_solver_is_an_error_naming_its_key():
 
 def test_solve_problems_solves_each_problem_once():
     runs = [run(depth=d, seed=s) for d in (1, 2, 3) for s in (0, 1)]
-    rows = nuclear.solve_problems(runs, {"singular_values": [1.0, 0.5], "nuclear_solver": "clarabel", "nuclear_tol": 1e-8}, 11)
+    spec = {"singular_values": [1.0, 0.5], "nuclear_solver": "clarabel", "nuclear_tol": 1e-8}
+    rows = nuclear.solve_problems(runs, spec, 11)
     assert [r["problem_id"] for r in rows] == ["c-n8-R2-m30-s0", "c-n8-R2-m30-s1"]
     for r, spec in zip(rows, runs[:2]):
         M, mask = completion.problem(spec, [1.0, 0.5], 11)

@@ -217,8 +217,9 @@ def completion_problems(key: str, exp: dict) -> Iterator[Problem]:
         yield f"{key}.observed_entries", f"must not repeat values, got {counts}"
     if max(counts) > exp["n"] ** 2:
         yield f"{key}.observed_entries", f"at most n^2 = {exp['n'] ** 2} entries can be observed, got {max(counts)}"
-    for name, what in [("nuclear_solver", "the nuclear-norm baseline's solver"),
-                       ("nuclear_tol", "the nuclear-norm baseline's tolerance"), ("plateau", "a plateau rule")]:  # fmt: skip
+    needs = {"nuclear_solver": "the nuclear-norm baseline's solver", "plateau": "a plateau rule",
+             "nuclear_tol": "the nuclear-norm baseline's tolerance"}  # fmt: skip
+    for name, what in needs.items():
         if name not in exp:
             yield f"{key}.{name}", f"a completion grid (observed_entries) needs {what}"
 

@@ -91,9 +91,7 @@ def problem(run: DMFRun, exp: dict, config_seed: int):
     return s, M, mask, F0
 
 
-def trajectories(
-    runs: list[DMFRun], problems: list, exp: dict, n_log: int, stream=None
-) -> list[dmf.DMFTrajectory]:
+def trajectories(runs: list[DMFRun], problems: list, exp: dict, n_log: int, stream=None) -> list[dmf.DMFTrajectory]:
     """The GD trajectory of every run, in order: runs of equal ``(n, depth, max_steps)`` in one batch of the
     compiled kernel (``dmf.simulate_batch``), so a run's trajectory does not depend on the other runs. A line on
     ``stream`` (default ``sys.stderr``) announces each batch and one reports its time."""
