@@ -11,6 +11,7 @@ CONFIG = {
     "dmf_experiments": {"c": {"singular_values": [1.0, 0.5, 0.25]}},
     "claims": {"dmf_small_init": 0.01, "completion_recovered": 1e-3, "completion_dmf_error": 1e-2,
                "completion_failed": 0.1},
+    "dmf_size": "default",
 }  # fmt: skip
 
 
@@ -78,3 +79,14 @@ def test_claim_16_counts_deep_runs_on_problems_the_nuclear_norm_recovers():
     m = claim_recovery(t, CONFIG)
     assert passed(m) and "stopped at max_steps" in m.metric and "c-N2-R2-m250" in m.metric
     assert np.isnan(claim_recovery(table(cell(3, 130, {"depth 2": 0.5, "nuclear": 0.3})), CONFIG).measured)
+
+
+def test_claim_16_takes_s_R_at_the_run_size():
+    """With dmf_size large the small-initialization premise ``alpha <= 0.01 s_R`` reads the large setting's
+    singular values: rank 5 exists only there; alpha 1e-3 is small for s_5 = 0.2, not for s_5 = 0.05."""
+    t = table(cell(5, 5000, {"depth 2": 0.005, "nuclear": 1e-8}))
+    for s_5, counted in ((0.2, "1 of 1"), (0.05, "0 of 0")):
+        large = {"singular_values": [1.0, 0.8, 0.6, 0.4, s_5]}
+        config = CONFIG | {"dmf_size": "large", "dmf_large": {},
+                           "dmf_experiments": {"c": CONFIG["dmf_experiments"]["c"] | {"large": large}}}  # fmt: skip
+        assert claim_recovery(t, config).metric.startswith(counted)

@@ -85,13 +85,38 @@ def completion_config(**changes):
         ({"observed_entries": [50, 50]}, "dmf_experiments.completion.observed_entries", "must not repeat"),
         ({"observed_entries": [50, 401]}, "dmf_experiments.completion.observed_entries", "at most n\\^2 = 400"),
         ({"nuclear_tol": None}, "dmf_experiments.completion.nuclear_tol", "tolerance"),
+        ({"nuclear_solver": None}, "dmf_experiments.completion.nuclear_solver", "solver"),
+        ({"nuclear_solver": "mosek"}, "dmf_experiments.completion.nuclear_solver", "mosek"),
+        ({"plateau": None}, "dmf_experiments.completion.plateau", "plateau rule"),
     ],
 )
 def test_completion_grid_problems_name_their_key(changes, key, message):
     config = completion_config(**changes)
-    if changes.get("nuclear_tol", 0) is None:
-        del config["dmf_experiments"]["completion"]["nuclear_tol"]
+    for name in [k for k, v in changes.items() if v is None]:
+        del config["dmf_experiments"]["completion"][name]
     with pytest.raises(ConfigError, match=f"{key}.*{message}"):
+        validate(config)
+
+
+@pytest.mark.parametrize(
+    ("setting", "message"),
+    [({"eta": 0.1, "eta_observed": 0.5}, "exactly one of eta and eta_observed"), ({}, "exactly one of eta")],
+)
+def test_a_dmf_setting_needs_exactly_one_step_size(setting, message):
+    config = completion_config()
+    st = config["dmf_experiments"]["completion"]["settings"][0]
+    for key in ("eta", "eta_observed"):
+        st.pop(key, None)
+    st.update(setting)
+    with pytest.raises(ConfigError, match=f"dmf_experiments.completion.settings\\[0\\].*{message}"):
+        validate(config)
+
+
+def test_eta_observed_needs_a_completion_grid():
+    config = copy.deepcopy(CONFIG)
+    st = config["dmf_experiments"]["dmf_reconstruction"]["settings"][0]
+    st["eta_observed"] = st.pop("eta")
+    with pytest.raises(ConfigError, match="dmf_reconstruction.settings\\[0\\].eta_observed.*completion grid"):
         validate(config)
 
 
@@ -109,15 +134,19 @@ def test_large_setting_applies_the_experiments_own_overrides():
     runs = expand_dmf_runs("completion", exp)
     assert {r.n for r in runs} == {100} and {r.rank for r in runs} == {5}
     assert {r.observed_entries for r in runs} == {2000, 5000} and {r.depth for r in runs} == {2, 3, 4}
-    default = expand_dmf_runs("completion", CONFIG["dmf_experiments"]["completion"])
-    assert len(default) == 4 * 2 * 5 * 3 and {r.observed for r in default} == {m / 400 for m in (50, 90, 130, 180, 250)}
+    assert (exp["nuclear_solver"], CONFIG["dmf_experiments"]["completion"]["nuclear_solver"]) == ("scs", "clarabel")
+    spec = CONFIG["dmf_experiments"]["completion"]
+    default = expand_dmf_runs("completion", spec)
+    counts = spec["observed_entries"]
+    assert len(default) == len(spec["settings"]) * len(spec["rank"]) * len(counts) * len(spec["seeds"])
+    assert {r.observed for r in default} == {m / spec["n"] ** 2 for m in counts}
 
 
 def test_missing_baseline_packages_are_named_before_any_job(monkeypatch):
     from implicitreg.config import check
 
     assert check.missing_packages() == []
-    assert check.missing_packages(lambda name: None) == ["cvxpy", "clarabel"]
+    assert check.missing_packages(lambda name: None) == ["cvxpy", "clarabel", "scs"]
     monkeypatch.setattr(check, "BASELINE_PACKAGES", ("cvxpy", "no_such_solver_package"))
     with pytest.raises(ConfigError, match="analyses.completion.*no_such_solver_package installed"):
         validate(copy.deepcopy(CONFIG))

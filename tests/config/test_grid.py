@@ -54,3 +54,15 @@ def test_a_dataset_with_draws_runs_every_member():
     assert [r.dataset for r in runs[:7]] == ["t.0", "t.0", "t.1", "t.1", "t.2", "t.2", "t.0"]
     assert runs[2].run_id == "g-t.1-L1-w2-eta0.1-delta4-random-s0"
     assert len({r.run_id for r in runs}) == len(runs)
+
+
+def test_eta_observed_fixes_the_step_on_the_observed_entries():
+    """``eta = eta_observed |Omega| / n^2``: ``eta n^2 / |Omega|``, the step on the observed entries, is the same at
+    every count; a setting with ``eta`` keeps it at every count."""
+    exp = {"n": 10, "rank": [1], "seeds": [0], "observed_entries": [20, 50],
+           "settings": [{"depth": 2, "alpha": [1e-3], "eta_observed": 0.5, "max_steps": 100},
+                        {"depth": 3, "alpha": [1e-3], "eta": 0.1, "max_steps": 100}]}  # fmt: skip
+    runs = grid.expand_dmf_runs("c", exp)
+    assert [(r.depth, r.observed_entries, r.eta) for r in runs] == [(2, 20, 0.1), (2, 50, 0.25), (3, 20, 0.1),
+                                                                     (3, 50, 0.1)]  # fmt: skip
+    assert {r.eta * r.n**2 / r.observed_entries for r in runs if r.depth == 2} == {0.5}

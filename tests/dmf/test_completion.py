@@ -81,48 +81,57 @@ def test_relative_error_on_a_subset():
     assert completion.relative_error(W, M) == pytest.approx(1 / np.sqrt(30))
 
 
-def test_end_state_rule():
-    rule = {"lo": 0.1, "hi": 0.9, "fit": 1e-3}
-    targets = [1.0, 0.5]
-    assert completion.end_state("converged", [0.5, 0.3, 0.2], targets, 1.0, **rule) == "converged"
-    assert completion.end_state("max_steps", [0.99, 0.49, 0.01], targets, 1e-4, **rule) == "plateau"
-    # the third value (reference s_R = 0.5) is mid-rise at 0.2: not an end point
-    assert completion.end_state("max_steps", [0.99, 0.49, 0.2], targets, 1e-4, **rule) == "stopped"
-    # no value mid-rise, but the observations are not fitted yet
-    assert completion.end_state("max_steps", [0.99, 0.01, 0.01], targets, 0.3, **rule) == "stopped"
+def test_end_state_names_runs_without_an_end_point():
+    assert [completion.end_state(s) for s in ("converged", "plateau", "max_steps", "diverged")] == [
+        "converged", "plateau", "stopped", "diverged"]  # fmt: skip
+    with pytest.raises(KeyError):
+        completion.end_state("paused")
+
+
+def test_plateau_rule_scales_the_move_by_the_smallest_target_value():
+    exp = {"plateau": {"fit": 1e-3, "every": 200, "still": 1e-4}}
+    assert completion.plateau_rule(exp, [1.0, 0.25], 3) == dmf.Plateau(1e-3, 200, 0.25e-4, 3)
+    assert completion.plateau_rule({}, [1.0], 2) is None
 
 
 def test_nuclear_norm_completion_with_every_entry_observed_is_the_target():
     M = dmf.make_target(6, [1.0, 0.3], np.random.default_rng(4))
-    X, status = nuclear.min_nuclear_norm(M, np.ones((6, 6)), 1e-8, "full")
+    X, status = nuclear.min_nuclear_norm(M, np.ones((6, 6)), "clarabel", 1e-8, "full")
     assert status == "optimal" and np.abs(X - M).max() < 1e-6
 
 
-def test_nuclear_norm_completion_is_feasible_and_no_larger_than_the_target():
+@pytest.mark.parametrize(("solver", "tol"), [("clarabel", 1e-8), ("scs", 1e-7)])
+def test_nuclear_norm_completion_is_feasible_and_no_larger_than_the_target(solver, tol):
     """``M`` itself is feasible, so the minimum is at most ``||M||_*``; a rank-1 target observed on well over
     ``2n - 1`` entries is recovered (A19's regime)."""
     rng = np.random.default_rng(5)
     n = 10
     M = dmf.make_target(n, [1.0], rng)
     mask = completion.mask_of_count(n, 60, rng)
-    X, _ = nuclear.min_nuclear_norm(M, mask, 1e-8, "rank1")
-    assert np.abs(X - M)[mask > 0].max() < 1e-6
+    X, status = nuclear.min_nuclear_norm(M, mask, solver, tol, "rank1")
+    assert status == "optimal" and np.abs(X - M)[mask > 0].max() < 1e-5
     assert np.linalg.svd(X, compute_uv=False).sum() <= np.linalg.svd(M, compute_uv=False).sum() + 1e-6
     assert completion.relative_error(X, M) < 1e-4
 
 
 def test_solver_failure_names_the_problem(monkeypatch):
-    monkeypatch.setattr(nuclear, "SOLVER", "NO_SUCH_SOLVER")
+    monkeypatch.setitem(nuclear.SOLVERS, "clarabel", ("NO_SUCH_SOLVER", lambda tol: {}))
     with pytest.raises(RuntimeError, match="problem c-n8-R2-m30-s0"):
-        nuclear.min_nuclear_norm(np.eye(3), np.ones((3, 3)), 1e-8, "c-n8-R2-m30-s0")
+        nuclear.min_nuclear_norm(np.eye(3), np.ones((3, 3)), "clarabel", 1e-8, "c-n8-R2-m30-s0")
+
+
+def test_an_unknown_solver_is_an_error_naming_its_key():
+    with pytest.raises(ValueError, match="nuclear_solver"):
+        nuclear.min_nuclear_norm(np.eye(3), np.ones((3, 3)), "mosek", 1e-8, "p")
 
 
 def test_solve_problems_solves_each_problem_once():
     runs = [run(depth=d, seed=s) for d in (1, 2, 3) for s in (0, 1)]
-    rows = nuclear.solve_problems(runs, {"singular_values": [1.0, 0.5], "nuclear_tol": 1e-8}, 11)
+    spec = {"singular_values": [1.0, 0.5], "nuclear_solver": "clarabel", "nuclear_tol": 1e-8}
+    rows = nuclear.solve_problems(runs, spec, 11)
     assert [r["problem_id"] for r in rows] == ["c-n8-R2-m30-s0", "c-n8-R2-m30-s1"]
     for r, spec in zip(rows, runs[:2]):
         M, mask = completion.problem(spec, [1.0, 0.5], 11)
-        X, _ = nuclear.min_nuclear_norm(M, mask, 1e-8, "again")
+        X, _ = nuclear.min_nuclear_norm(M, mask, "clarabel", 1e-8, "again")
         assert r["error"] == pytest.approx(completion.relative_error(X, M), rel=1e-6)
         assert r["max_violation"] < 1e-6 and r["status"] == "optimal"

@@ -64,6 +64,38 @@ def test_a_run_does_not_depend_on_its_batch():
         assert_same(got, dmf.simulate(*item[:3], item[3], max_steps=1500, tol=1e-7, **KW))
 
 
+@pytest.mark.parametrize("depth", [2, 3, 4])
+def test_plateau_stop_reproduces_the_reference_path(depth):
+    """A completion run ended by the plateau rule: the same stopping iteration and trajectory in the kernel and in
+    ``dmf.simulate``. At its end the run fits the observations within ``fit``, and its top singular values moved by
+    at most ``move`` since the test ``every`` iterations earlier, where the rule did not yet hold."""
+    M, mask, F0 = problem(8, depth, 2, 0.8, 1e-3, seed=depth)
+    rule = dmf.Plateau(fit=1e-3, every=50, move=1e-5, n_test=3)
+    want = dmf.simulate(M, mask, F0, 0.2, max_steps=8000, tol=1e-12, plateau=rule, **KW)
+    (got,) = dmf.simulate_batch([(M, mask, F0, 0.2)], max_steps=8000, tol=1e-12, plateaus=[rule], **KW)
+    assert want.status == "plateau" and want.n_steps % rule.every == 0
+    assert_same(got, want)
+    P = mask > 0
+    fit = rule.fit * np.linalg.norm(M[P])
+    W = dmf.product(want.factors[-1])
+    assert np.linalg.norm((W - M)[P]) <= fit
+    before = [dmf.simulate(M, mask, F0, 0.2, max_steps=want.n_steps - j * rule.every, tol=1e-12, **KW).factors[-1]
+              for j in (1, 2)]  # fmt: skip
+    sv = [np.linalg.svd(dmf.product(F), compute_uv=False)[:3] for F in [want.factors[-1], *before]]
+    assert np.abs(sv[0] - sv[1]).max() <= rule.move
+    assert not (np.abs(sv[1] - sv[2]).max() <= rule.move and np.linalg.norm((dmf.product(before[0]) - M)[P]) <= fit)
+    plain = dmf.simulate(M, mask, F0, 0.2, max_steps=want.n_steps, tol=1e-12, **KW)  # the rule only stops the run
+    for f, g in zip(plain.factors[-1], want.factors[-1], strict=True):
+        np.testing.assert_array_equal(f, g)
+
+
+def test_a_batch_needs_one_plateau_test():
+    M, mask, F0 = problem(6, 2, 1, 0.8, 1e-3, seed=1)
+    rules = [dmf.Plateau(1e-3, every, 1e-5, 2) for every in (50, 60)]
+    with pytest.raises(ValueError, match="one plateau test"):
+        dmf.simulate_batch([(M, mask, F0, 0.2)] * 2, max_steps=100, tol=1e-12, plateaus=rules, **KW)
+
+
 @pytest.mark.parametrize("size", [1, 7, 8, 13, 128, 129, 400, 1000, 10000])
 def test_sum_of_squares_adds_in_numpy_pairwise_order(size):
     x = np.random.default_rng(size).standard_normal(size) * np.geomspace(1e-8, 1e8, size)

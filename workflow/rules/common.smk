@@ -46,7 +46,14 @@ TABLES = contract.active_tables(ANALYSES)  # names of the tables this config mak
 FIGURES = contract.active_figures(ANALYSES)
 CLAIMS_CONFIG = {
     k: config[k]
-    for k in ("datasets", "dmf_experiments", "analyses", "claims")
+    for k in (
+        "datasets",
+        "dmf_experiments",
+        "dmf_size",
+        "dmf_large",
+        "analyses",
+        "claims",
+    )
     if k in config
 }
 

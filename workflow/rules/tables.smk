@@ -347,7 +347,5 @@ rule tabulate_completion:
     threads: 1
     params:
         order=lambda wc: [run.run_id for run in DMF_RUNS[experiment_of("completion")]],
-        stage_rule=config["dmf_stage_rule"],
-        fit=config["claims"]["completion_fit"],
     script:
         "../scripts/tabulate_completion.py"

@@ -9,6 +9,6 @@ from implicitreg.tables.completion import tabulate_completion
 job.start(snakemake.log[0])  # noqa: F821
 sm = snakemake  # noqa: F821
 runs = store.load_runs(sm.input.runs, sm.params.order)
-tables = tabulate_completion(runs, pd.read_csv(sm.input.nuclear), sm.params.stage_rule, sm.params.fit)
+tables = tabulate_completion(runs, pd.read_csv(sm.input.nuclear))
 for name, df in tables.items():
     contract.write_table(name, df, sm.output[name])

@@ -3,7 +3,7 @@ nuclear-norm completion (THEORY.md section 9; C22, A19).
 
 A *cell* is one (R, observed entries); a method's error in a cell is its median relative error
 ``||W - M||_F / ||M||_F`` over the cell's seeds (table T5). DMF runs stopped at ``max_steps`` before their
-end (``completion.end_state``: observations not yet fitted, or a singular value mid-rise) are named in ``metric``.
+end (``completion.end_state``: neither converged nor ended by the plateau rule) are named in ``metric``.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from implicitreg.claims.rows import Measurement, counted, equals
+from implicitreg.config.grid import resolve
 from implicitreg.tables.completion import NUCLEAR, method
 
 MIN_CELLS = 3  # claims 17 and 17b: a grid with fewer cells to count fails (EXPERIMENTS.md)
@@ -20,7 +21,8 @@ MIN_CELLS = 3  # claims 17 and 17b: a grid with fewer cells to count fails (EXPE
 def _runs(tables: dict, config: dict) -> pd.DataFrame:
     """The completion runs and baselines, with ``s_R`` and the small-initialization premise ``alpha <= c s_R``."""
     runs = tables["completion_runs"]
-    s = config["dmf_experiments"][config["analyses"]["completion"]["experiment"]]["singular_values"]
+    exp = config["dmf_experiments"][config["analyses"]["completion"]["experiment"]]
+    s = resolve(exp, config["dmf_size"], config.get("dmf_large", {}))["singular_values"]  # at the run's size
     s_R = runs["rank"].map(lambda r: s[r - 1])
     return runs.assign(small=runs["alpha"] <= config["claims"]["dmf_small_init"] * s_R)
 

@@ -24,7 +24,7 @@ from implicitreg.io import shards
 SCHEMA = resources.files(__package__) / "config.schema.yaml"  # package data: found wherever the package is installed
 DMF_ANALYSES = ("dmf", "completion")  # analyses that read a DMF experiment; every other one reads a GD experiment
 COMPONENT_ANALYSES = ("population",)  # analyses that read components and transitions only: log: components will do
-BASELINE_PACKAGES = ("cvxpy", "clarabel")  # the completion analysis's nuclear-norm baseline (dmf/nuclear.py)
+BASELINE_PACKAGES = ("cvxpy", "clarabel", "scs")  # the completion analysis's nuclear-norm baseline (dmf/nuclear.py)
 
 Problem = tuple[str, str]  # (key, what is wrong and what is allowed)
 
@@ -184,6 +184,11 @@ def dmf_problems(config: dict) -> Iterator[Problem]:
             yield f"{key}.rank", f"rank {max(exp['rank'])} must be below n = {exp['n']}"
         if any(b >= a for a, b in zip(s, s[1:])):
             yield f"{key}.singular_values", f"must strictly decrease (stage r learns singular value r), got {s}"
+        for i, st in enumerate(exp["settings"]):
+            if ("eta" in st) == ("eta_observed" in st):
+                yield f"{key}.settings[{i}]", "needs exactly one of eta and eta_observed"
+            elif "eta_observed" in st and "observed_entries" not in exp:
+                yield f"{key}.settings[{i}].eta_observed", "needs a completion grid (observed_entries)"
         depths = [st["depth"] for st in exp["settings"]]
         if len(set(depths)) != len(depths):
             yield f"{key}.settings", f"one setting per depth, got depths {depths}"
@@ -215,8 +220,11 @@ def completion_problems(key: str, exp: dict) -> Iterator[Problem]:
         yield f"{key}.observed_entries", f"must not repeat values, got {counts}"
     if max(counts) > exp["n"] ** 2:
         yield f"{key}.observed_entries", f"at most n^2 = {exp['n'] ** 2} entries can be observed, got {max(counts)}"
-    if "nuclear_tol" not in exp:
-        yield f"{key}.nuclear_tol", "a completion grid (observed_entries) needs the nuclear-norm solver's tolerance"
+    needs = {"nuclear_solver": "the nuclear-norm baseline's solver", "plateau": "a plateau rule",
+             "nuclear_tol": "the nuclear-norm baseline's tolerance"}  # fmt: skip
+    for name, what in needs.items():
+        if name not in exp:
+            yield f"{key}.{name}", f"a completion grid (observed_entries) needs {what}"
 
 
 def analysis_problems(config: dict) -> Iterator[Problem]:

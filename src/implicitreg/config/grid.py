@@ -145,15 +145,23 @@ def expand_dmf_runs(name: str, exp: dict) -> list[DMFRun]:
     """All runs of DMF experiment ``name``, in a fixed order (depth, rank, observed entries, alpha, seed).
 
     ``observed_entries`` (counts) makes a completion grid; without it every run observes the fraction ``observed``.
+    A setting's step size is ``eta``, or ``eta = eta_observed |Omega| / n^2`` (``dmf_step_size``).
     """
     runs, n = [], exp["n"]
     counts = exp.get("observed_entries", [0])
     for setting in exp["settings"]:
         for rank, m, alpha, seed in itertools.product(exp["rank"], counts, setting["alpha"], exp["seeds"]):
             observed = m / n**2 if m else float(exp["observed"])
-            runs.append(DMFRun(name, n, rank, setting["depth"], float(alpha), float(setting["eta"]), observed, seed,
-                               setting["max_steps"], m))  # fmt: skip
+            runs.append(DMFRun(name, n, rank, setting["depth"], float(alpha), dmf_step_size(setting, observed),
+                               observed, seed, setting["max_steps"], m))  # fmt: skip
     return runs
+
+
+def dmf_step_size(setting: dict, observed: float) -> float:
+    """A DMF setting's step size at observed fraction ``observed = |Omega| / n^2``: ``eta``, or from
+    ``eta_observed``, the step on the observed entries (the loss is ``n^2 / 2`` times their mean squared error, so
+    the step acting on them is ``eta n^2 / |Omega|``; THEORY.md section 9): ``eta = eta_observed |Omega| / n^2``."""
+    return float(setting["eta"]) if "eta" in setting else float(setting["eta_observed"]) * observed
 
 
 def check_run_files(paths, runs) -> None:

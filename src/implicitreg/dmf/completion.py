@@ -67,19 +67,17 @@ def end_point(W: np.ndarray, M: np.ndarray, mask: np.ndarray) -> dict:
             "erank": effective_rank(W), "nuclear_norm": float(np.linalg.svd(W, compute_uv=False).sum())}  # fmt: skip
 
 
-def end_state(status: str, sv_end, targets, observed_residual: float, *, lo: float, hi: float, fit: float) -> str:
-    """Where a run ended: ``converged`` (gradient tolerance), ``plateau`` or ``stopped`` (not an end point).
+def plateau_rule(exp: dict, targets, n_sv: int) -> dmf.Plateau | None:
+    """The plateau rule of a run of experiment ``exp`` with target singular values ``targets`` (``dmf.Plateau``):
+    ``exp["plateau"]``'s ``fit`` and ``every``, over the top ``n_sv`` singular values, each allowed to move by
+    ``still s_R`` between two tests; ``None`` when the experiment states no rule."""
+    if "plateau" not in exp:
+        return None
+    p = exp["plateau"]
+    return dmf.Plateau(p["fit"], p["every"], p["still"] * float(targets[-1]), n_sv)
 
-    Plateau rule, for a run stopped at ``max_steps``: it fits the observations (``observed_residual``, the relative
-    error on the observed entries, at most ``fit``) and no singular value is mid-rise: each ``sigma_r(W)`` of the
-    end point is below ``lo`` or above ``hi`` times its reference (the target ``s_r`` for ``r <= R``, ``s_R``
-    beyond; the stage rule of THEORY.md section 8). Otherwise the run stopped before its end: still fitting the
-    observations or mid-rise.
-    """
-    if status == "converged":
-        return "converged"
-    targets = np.asarray(targets, float)
-    sv_end = np.asarray(sv_end, float)
-    refs = np.concatenate([targets, np.full(max(sv_end.size - targets.size, 0), targets[-1])])[: sv_end.size]
-    rising = np.any((sv_end > lo * refs) & (sv_end < hi * refs))
-    return "plateau" if observed_residual <= fit and not rising else "stopped"
+
+def end_state(status: str) -> str:
+    """Where a run ended: ``converged`` (gradient tolerance), ``plateau`` (the plateau rule, ``plateau_rule``) or
+    ``stopped`` (at ``max_steps`` before either) and ``diverged``: no end point."""
+    return {"converged": "converged", "plateau": "plateau", "max_steps": "stopped", "diverged": "diverged"}[status]

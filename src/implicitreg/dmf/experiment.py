@@ -103,8 +103,10 @@ def trajectories(runs: list[DMFRun], problems: list, exp: dict, n_log: int, stre
         log = ProgressLog(f"batch n={n} depth={depth}", max_steps, stream)
         log.done(f"{len(idx)} runs of {max_steps} iterations at most")
         batch = [(problems[i][1], problems[i][2], problems[i][3], runs[i].eta) for i in idx]
-        trajs = dmf.simulate_batch(batch, max_steps=max_steps, n_log=n_log, n_sv=max(exp["rank"]) + 1,
-                                   tol=exp["tol"])  # fmt: skip
+        n_sv = max(exp["rank"]) + 1
+        plateaus = [completion.plateau_rule(exp, problems[i][0], n_sv) for i in idx] if "plateau" in exp else None
+        trajs = dmf.simulate_batch(batch, max_steps=max_steps, n_log=n_log, n_sv=n_sv, tol=exp["tol"],
+                                   plateaus=plateaus)  # fmt: skip
         log.done("done")
         for i, traj in zip(idx, trajs):
             out[i] = traj
@@ -149,8 +151,9 @@ def simulate_dmf(
     file (``run_arrays``). ``progress`` (optional) reports iterations and curvature points to the job's log."""
     prob = problem(run, exp, config_seed)
     _, M, mask, F0 = prob
-    traj = dmf.simulate(M, mask, F0, run.eta, max_steps=run.max_steps, n_log=n_log,
-                        n_sv=max(exp["rank"]) + 1, tol=exp["tol"], progress=progress)  # fmt: skip
+    n_sv = max(exp["rank"]) + 1
+    traj = dmf.simulate(M, mask, F0, run.eta, max_steps=run.max_steps, n_log=n_log, n_sv=n_sv, tol=exp["tol"],
+                        plateau=completion.plateau_rule(exp, prob[0], n_sv), progress=progress)  # fmt: skip
     return run_arrays(run, prob, traj, config_seed, rule, resolution, progress)
 
 

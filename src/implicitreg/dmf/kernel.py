@@ -12,8 +12,9 @@ Every product is the same BLAS ``dgemm`` with the same operands, in the same ord
 bit for bit where both call the same BLAS (sums of squares are added in numpy's pairwise order, ``_sum_sq``).
 One call runs every run of a batch of equal ``n``, depth and ``max_steps``, one after the other, with no Python
 per iteration; each run stops on its own: ``converged`` when ``||grad||_F <= tol ||M||_F``, ``diverged`` when
-the loss is not finite, ``max_steps`` at ``k = max_steps``. Logged iterations (``log_mask``, the stopping
-iteration) keep the loss, the gradient norm and the factors.
+the loss is not finite, ``plateau`` by the plateau rule (``model.Plateau``: tested every ``every``
+iterations), ``max_steps`` at ``k = max_steps``. Logged iterations (``log_mask``, the
+stopping iteration) keep the loss, the gradient norm and the factors.
 """
 
 from __future__ import annotations
@@ -21,8 +22,8 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-CONVERGED, MAX_STEPS, DIVERGED = 0, 1, 2
-STATUS_NAMES = ("converged", "max_steps", "diverged")
+CONVERGED, MAX_STEPS, DIVERGED, PLATEAU = 0, 1, 2, 3
+STATUS_NAMES = ("converged", "max_steps", "diverged", "plateau")
 
 
 @njit(cache=True)
@@ -115,20 +116,41 @@ def _gradients(F, M, mask, c, below, above, R, G, grads):
 
 
 @njit(cache=True)
+def _plateau_test(F, residual, fit, move, last, W, tmp):
+    """``model.Plateau.test`` at factors ``F``: ``residual <= fit`` and every one of the top ``last.size`` singular
+    values of ``W = WN ... W1`` (formed as ``model.product``) within ``move`` of ``last``, its value at the previous
+    test (NaN before the first); ``last`` becomes the new values."""
+    W[:] = F[0]
+    for j in range(1, F.shape[0]):
+        np.dot(F[j], W, tmp)
+        W[:] = tmp
+    sv = np.linalg.svd(W)[1]
+    still = residual <= fit
+    for i in range(last.size):
+        still = still and abs(sv[i] - last[i]) <= move
+        last[i] = sv[i]
+    return still
+
+
+@njit(cache=True)
 def run_batch(factors0, M, mask, c, threshold, eta, max_steps, log_mask, log_steps, log_loss, log_gnorm, log_factors,
-              n_logged, status, n_steps):  # fmt: skip
+              n_logged, status, n_steps, every, fit, move, n_test):  # fmt: skip
     """GD for every run ``r`` of the batch (module docstring): ``factors0[r]`` is ``(N, n, n)``, ``M[r]``,
     ``mask[r]`` are ``n x n``, ``c[r] = n^2 / |Omega|``, ``threshold[r] = tol ||M||_F`` and ``eta[r]`` its step
-    size; logged rows go to ``log_*[r, :n_logged[r]]``."""
+    size; logged rows go to ``log_*[r, :n_logged[r]]``. Plateau rule (``every > 0``): at iterations ``k`` that are
+    multiples of ``every``, the observed residual ``sqrt(2 L / c) <= fit[r]`` and the top ``n_test`` singular values
+    moved by at most ``move[r]`` since the previous test (``_plateau_test``): the run ends as ``plateau``."""
     Bn, N, n = factors0.shape[0], factors0.shape[1], factors0.shape[2]
     below = np.zeros((max(N, 1), n, n))
     above = np.zeros((max(N, 1), n, n))
     R, G = np.zeros((n, n)), np.zeros((n, n))
+    W, tmp, last = np.zeros((n, n)), np.zeros((n, n)), np.zeros(n_test)
     grads = np.zeros((N, n, n))
     for r in range(Bn):
         F = factors0[r].copy()
         t = 0
         status[r] = MAX_STEPS
+        last[:] = np.nan
         for k in range(max_steps + 1):
             value, gsq = _gradients(F, M[r], mask[r], c[r], below, above, R, G, grads)
             gnorm = np.sqrt(gsq)
@@ -137,12 +159,18 @@ def run_batch(factors0, M, mask, c, threshold, eta, max_steps, log_mask, log_ste
                 status[r] = DIVERGED
                 break
             converged = gnorm <= threshold[r]
-            if log_mask[k] or converged or k == max_steps:
+            ended = False
+            if every > 0 and k % every == 0 and not converged:
+                ended = _plateau_test(F, np.sqrt(2.0 * value / c[r]), fit[r], move[r], last, W, tmp)
+            if log_mask[k] or converged or ended or k == max_steps:
                 log_steps[r, t], log_loss[r, t], log_gnorm[r, t] = k, value, gnorm
                 log_factors[r, t] = F
                 t += 1
             if converged:
                 status[r] = CONVERGED
+                break
+            if ended:
+                status[r] = PLATEAU
                 break
             if k < max_steps:
                 F -= eta[r] * grads

@@ -244,6 +244,27 @@ def extreme_eigenvalues(
     return lam_min, lam_max
 
 
+@dataclass(frozen=True)
+class Plateau:
+    """The plateau rule that ends a run at its end (THEORY.md section 9), tested every ``every`` iterations: the
+    run fits the observed entries, ``||P * (W - M)||_F <= fit ||P * M||_F``, and none of the top ``n_test``
+    singular values of ``W`` moved by more than ``move`` since the previous test. A run that passes has stood
+    still on the observations for ``every`` iterations: it stops as ``plateau``."""
+
+    fit: float
+    every: int
+    move: float
+    n_test: int
+
+    def test(self, factors, value: float, c: float, fit_threshold: float, last: np.ndarray) -> bool:
+        """The test at ``factors`` with loss ``value`` (residual ``sqrt(2 value / c)``) against the singular values
+        ``last`` of the previous test (NaN before the first), updated in place; as ``kernel._plateau_test``."""
+        sv = np.linalg.svd(product(factors))[1][: self.n_test]
+        still = np.sqrt(2.0 * value / c) <= fit_threshold and bool(np.all(np.abs(sv - last) <= self.move))
+        last[:] = sv
+        return still
+
+
 @dataclass
 class DMFTrajectory:
     """Logged ``steps``, ``loss``, ``grad_norm`` (over all factors), top singular values ``sv`` of ``W``, outcome."""
@@ -267,11 +288,13 @@ def simulate(
     n_log: int,
     n_sv: int,
     tol: float,
+    plateau: Plateau | None = None,
     progress: Callable[[int, float], None] | None = None,
 ) -> DMFTrajectory:
     """Full-batch GD ``Wj <- Wj - eta dL/dWj`` for ``max_steps`` iterations, logging at ``log_grid`` iterations.
 
-    Stops early as ``converged`` when ``||grad||_F <= tol ||M||_F``, as ``diverged`` when the loss is not finite.
+    Stops early as ``converged`` when ``||grad||_F <= tol ||M||_F``, as ``diverged`` when the loss is not finite,
+    as ``plateau`` by the rule ``plateau`` (``Plateau``; ``None``: no such rule).
     ``progress(k, loss)``, if given, is called at every iteration (for logging only; it cannot change the run).
     """
     F = [np.array(f, float) for f in factors0]
@@ -279,6 +302,8 @@ def simulate(
     steps, losses, gnorms, svs, snaps = [], [], [], [], []
     status, k = "max_steps", 0
     scale = np.linalg.norm(M)
+    fit_threshold = None if plateau is None else plateau.fit * np.linalg.norm(mask * M)
+    last = None if plateau is None else np.full(plateau.n_test, np.nan)
     for k in range(max_steps + 1):
         value, grads = loss_and_gradients(F, M, mask)
         gnorm = float(np.sqrt(sum(np.sum(g**2) for g in grads)))
@@ -288,14 +313,17 @@ def simulate(
             status = "diverged"
             break
         converged = gnorm <= tol * scale
-        if mask_log[k] or converged or k == max_steps:
+        ended = False
+        if plateau is not None and k % plateau.every == 0 and not converged:
+            ended = plateau.test(F, value, weight(mask), fit_threshold, last)
+        if mask_log[k] or converged or ended or k == max_steps:
             steps.append(k)
             losses.append(value)
             gnorms.append(gnorm)
             svs.append(np.linalg.svd(product(F), compute_uv=False)[:n_sv])
             snaps.append([f.copy() for f in F])
-        if converged:
-            status = "converged"
+        if converged or ended:
+            status = "converged" if converged else "plateau"
             break
         if k < max_steps:
             F = [f - eta * g for f, g in zip(F, grads)]
@@ -309,11 +337,13 @@ def simulate_batch(
     n_log: int,
     n_sv: int,
     tol: float,
+    plateaus: list[Plateau] | None = None,
 ) -> list[DMFTrajectory]:
     """``simulate`` for every ``(M, mask, factors0, eta)`` of a batch of equal ``n`` and depth, in one call of the
     compiled kernel ``kernel.run_batch`` (no Python per iteration): the same trajectories as ``simulate`` run by
     run, to the last bit where the kernel's BLAS rounds as numpy's. The singular values are taken afterwards from
-    the logged factors, as ``simulate`` takes them.
+    the logged factors, as ``simulate`` takes them. ``plateaus``: each run's plateau rule, all with the same
+    ``every`` and ``n_test`` (``None``: no such rule).
     """
     B = len(problems)
     F0 = np.array([np.asarray(f0, float) for _, _, f0, _ in problems])
@@ -327,8 +357,14 @@ def simulate_batch(
     steps, loss_, gnorm = np.zeros((B, T), np.int64), np.zeros((B, T)), np.zeros((B, T))
     snaps = np.zeros((B, T) + F0.shape[1:])
     n_logged, status, n_steps = np.zeros(B, np.int64), np.zeros(B, np.int64), np.zeros(B, np.int64)
+    rules = {(p.every, p.n_test) for p in plateaus or []}
+    if len(rules) > 1:
+        raise ValueError(f"a batch's runs need one plateau test (every, n_test), got {sorted(rules)}")
+    every, n_test = rules.pop() if rules else (0, 0)
+    fit = np.array([p.fit * np.linalg.norm(P * m) for p, m, P in zip(plateaus, M, mask)] if plateaus else np.zeros(B))
+    move = np.array([p.move for p in plateaus] if plateaus else np.zeros(B), float)
     kernel.run_batch(F0, M, mask, c, threshold, eta, max_steps, log_mask, steps, loss_, gnorm, snaps, n_logged,
-                     status, n_steps)  # fmt: skip
+                     status, n_steps, every, fit, move, n_test)  # fmt: skip
     out = []
     for b in range(B):
         t = n_logged[b]

@@ -36,15 +36,16 @@ def figure_f12(runs: pd.DataFrame, traj: pd.DataFrame, stages: pd.DataFrame, fai
     styles = method_styles(sorted(runs["method"].unique(), key=lambda m: (m == NUCLEAR, m)))
     examples = example_runs(runs)
     n_ex = max(len(examples), 1)
-    fig = plt.figure(figsize=(FULL, 7.4))
+    fig = plt.figure(figsize=(FULL, 8.2), layout="constrained")
     gs = GridSpec(3, len(ranks) * n_ex, figure=fig, height_ratios=[1.2, 1, 1])
     width = n_ex
     for i, R in enumerate(ranks):
         sub = runs[runs["rank"] == R]
         dof = int(sub["dof"].iloc[0])
         med = sub.groupby(["method", "observed_entries"])[["error", "erank"]].median().reset_index()
-        ax_e = fig.add_subplot(gs[0, i * width : (i + 1) * width])
-        ax_r = fig.add_subplot(gs[1, i * width : (i + 1) * width], sharex=ax_e)
+        first = fig.axes[:2] if i else [None, None]  # one y-axis per row
+        ax_e = fig.add_subplot(gs[0, i * width : (i + 1) * width], sharey=first[0])
+        ax_r = fig.add_subplot(gs[1, i * width : (i + 1) * width], sharex=ax_e, sharey=first[1])
         for name, (color, marker) in styles.items():
             m, s = med[med["method"] == name], sub[sub["method"] == name]
             ax_e.plot(m["observed_entries"], m["error"], color=color, marker=marker, ms=4, lw=1.2, label=name)
@@ -64,7 +65,7 @@ def figure_f12(runs: pd.DataFrame, traj: pd.DataFrame, stages: pd.DataFrame, fai
     row = gs[2, :].subgridspec(1, n_ex)
     k_max = max(traj.loc[traj["run_id"].isin(examples["run_id"]), "step"].max(), 10)  # one iteration axis for all
     for j, ex in enumerate(examples.itertuples()):
-        ax = fig.add_subplot(row[0, j])
+        ax = fig.add_subplot(row[0, j], sharey=ax if j else None)
         t = traj[traj["run_id"] == ex.run_id]
         for _, s in stages[stages["run_id"] == ex.run_id].iterrows():
             ax.axvspan(max(s["k_start"], 1), s["k_end"], color="0.85", lw=0)
@@ -72,10 +73,9 @@ def figure_f12(runs: pd.DataFrame, traj: pd.DataFrame, stages: pd.DataFrame, fai
             ax.plot(np.maximum(t["step"], 1), t[col], color=styles[ex.method][0], lw=1.0,
                     ls="-" if r <= ex.rank else ":")  # fmt: skip
         ax.set(xscale="log", yscale="log", xlabel="iteration $k$", ylim=(1e-4, 2), xlim=(1, k_max))
-        ax.set_title(f"{ex.method}: {int(ex.n_stages)} stages, error {ex.error:.2g}", fontsize=7)
+        ax.set_title(f"{ex.method}\n{int(ex.n_stages)} stages, error {ex.error:.2g}", fontsize=7)
         if j == 0:
             ax.set_ylabel(f"(c) $\\sigma_r(W)$, $R = {ex.rank}$,\n$|\\Omega| = {ex.observed_entries}$")
-    fig.tight_layout()
     return fig
 
 

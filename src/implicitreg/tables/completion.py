@@ -19,21 +19,18 @@ def method(depth) -> str:
     return f"depth {int(depth)}"
 
 
-def run_row(arrays: dict, rule: dict, fit: float) -> dict:
+def run_row(arrays: dict) -> dict:
     """One completion run: its problem, end-point measures (``completion.end_point``), where it ended
-    (``completion.end_state`` under the stage ``rule`` and the fit tolerance ``fit``) and its stages."""
+    (``completion.end_state``) and its stages."""
     n, rank, m, depth = (int(scalar(arrays, k)) for k in ("n", "rank", "observed_entries", "depth"))
     W = np.asarray(arrays["Wfinal_0"])
     for j in range(1, depth):
         W = arrays[f"Wfinal_{j}"] @ W
     M, mask = arrays["M"], arrays["mask"]
-    residual = completion.relative_error(W, M, mask)
-    end = completion.end_state(scalar(arrays, "status"), arrays["sv"][-1], arrays["singular_values"], residual,
-                               lo=rule["lo"], hi=rule["hi"], fit=fit)  # fmt: skip
     pid = completion.problem_id(scalar(arrays, "experiment"), n, rank, m, int(scalar(arrays, "seed")))
     return {"problem_id": pid, "method": method(depth), "depth": depth, "rank": rank, "observed_entries": m,
             "dof": completion.degrees_of_freedom(n, rank), "seed": int(scalar(arrays, "seed")),
-            "alpha": float(scalar(arrays, "alpha")), "status": end,
+            "alpha": float(scalar(arrays, "alpha")), "status": completion.end_state(scalar(arrays, "status")),
             "n_steps": int(scalar(arrays, "n_steps")), **completion.end_point(W, M, mask),
             "n_stages": int(scalar(arrays, "n_stages")), "one_per_stage": bool(scalar(arrays, "one_per_stage")),
             "run_id": scalar(arrays, "run_id")}  # fmt: skip
@@ -57,10 +54,10 @@ def table_t5(runs: pd.DataFrame) -> pd.DataFrame:
     return t5.assign(stages=stages)[list(TABLES["T5"].columns)]
 
 
-def tabulate_completion(runs, nuclear: pd.DataFrame, rule: dict, fit: float) -> dict[str, pd.DataFrame]:
+def tabulate_completion(runs, nuclear: pd.DataFrame) -> dict[str, pd.DataFrame]:
     """``completion_runs``, ``completion_trajectories``, ``completion_stages`` and ``T5`` from the completion runs
-    (dicts of arrays, in order) and the nuclear-norm baseline table (``run_row`` for ``rule`` and ``fit``)."""
-    rows = pd.DataFrame([run_row(a, rule, fit) for a in runs], columns=COLUMNS)
+    (dicts of arrays, in order) and the nuclear-norm baseline table."""
+    rows = pd.DataFrame([run_row(a) for a in runs], columns=COLUMNS)
     table = pd.concat([rows, nuclear_rows(nuclear)], ignore_index=True)
     return {
         "completion_runs": table,
