@@ -373,3 +373,16 @@ def simulate_batch(
         out.append(DMFTrajectory(steps[b, :t], loss_[b, :t], gnorm[b, :t], sv, factors,
                                  kernel.STATUS_NAMES[status[b]], int(n_steps[b])))  # fmt: skip
     return out
+
+
+def compile_kernel() -> None:
+    """Compile the DMF kernels into numba's cache (beside the code) with a depth-2 completion on a 4 x 4 target,
+    with and without a plateau rule, and one Lanczos run on its end point: the simulation jobs then load them,
+    instead of each compiling them at the same time on a fresh checkout."""
+    M = np.diag([1.0, 0.5, 0.0, 0.0])
+    mask = np.ones((4, 4))
+    mask[0, 1] = 0.0
+    problem = (M, mask, init_factors(4, 2, 1e-3, np.random.default_rng(0)), 0.1)
+    for plateaus in (None, [Plateau(fit=1e-3, every=2, move=1e-5, n_test=2)]):
+        (traj,) = simulate_batch([problem], max_steps=5, n_log=2, n_sv=2, tol=0.0, plateaus=plateaus)
+    extreme_eigenvalues(traj.factors[-1], M, mask, tol=1e-6, seed_vector=np.ones(2 * 16))

@@ -185,3 +185,11 @@ def simulate(
                 )
             )
     return results
+
+
+def compile_kernel() -> None:
+    """Compile the GD kernel into numba's cache (beside the code) with a two-layer run on a 3 x 3 problem: the
+    simulation jobs then load it, instead of each compiling it at the same time on a fresh checkout."""
+    factors = [np.full((1, 3, 3), 1e-3), np.full((1, 3, 3), 1e-3)]
+    eye = np.eye(3)
+    simulate(eye, eye, factors, 0.1, max_steps=5, tol=0.0, n_log=2, U=eye, V=eye, targets=np.ones(3))
