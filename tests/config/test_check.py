@@ -73,6 +73,9 @@ def test_cross_field_checks_name_the_key(path, value, key):
         validate(config)
 
 
+N2 = CONFIG["dmf_experiments"]["completion"]["n"] ** 2  # the default completion problem's entries
+
+
 def completion_config(**changes):
     config = copy.deepcopy(CONFIG)
     config["dmf_experiments"]["completion"].update(changes)
@@ -83,7 +86,7 @@ def completion_config(**changes):
     ("changes", "key", "message"),
     [
         ({"observed_entries": [50, 50]}, "dmf_experiments.completion.observed_entries", "must not repeat"),
-        ({"observed_entries": [50, 401]}, "dmf_experiments.completion.observed_entries", "at most n\\^2 = 400"),
+        ({"observed_entries": [50, N2 + 1]}, "dmf_experiments.completion.observed_entries", f"at most n\\^2 = {N2}"),
         ({"nuclear_tol": None}, "dmf_experiments.completion.nuclear_tol", "tolerance"),
         ({"nuclear_solver": None}, "dmf_experiments.completion.nuclear_solver", "solver"),
         ({"nuclear_solver": "mosek"}, "dmf_experiments.completion.nuclear_solver", "mosek"),

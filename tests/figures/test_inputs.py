@@ -25,6 +25,7 @@ CONFIG = {
         "dmf": {"experiment": "dmf"},
     },
     "claims": {"dmf_small_init": 0.01},
+    "dmf_size": "default",
 }
 F3, F7, F10 = (contract.FIGURES[f] for f in ("F3", "F7", "F10"))
 
@@ -61,6 +62,25 @@ def test_data_sentence_names_every_dataset_and_dmf_target_once():
     assert inputs.data_sentence(F10, CONFIG).endswith(
         "dmf: 10 x 10 targets of rank R = 1, 2 with singular values (5, 2)[:R]."
     )
+
+
+def test_the_completion_data_sentence_gives_the_grid_at_the_runs_size():
+    """F12's caption names the counts, seeds, depths with their scales and the solver, of the size that ran."""
+    completion = {"n": 10, "rank": [1], "singular_values": [1.0], "observed_entries": [20, 40], "seeds": [0, 1],
+                  "nuclear_solver": "clarabel", "nuclear_tol": 1e-8,
+                  "settings": [{"depth": 2, "alpha": [1e-6]}, {"depth": 3, "alpha": [1e-3]}],
+                  "large": {"observed_entries": [60], "nuclear_solver": "scs"}}  # fmt: skip
+    config = CONFIG | {"dmf_experiments": {"completion": completion}, "analyses": {"completion": {
+        "experiment": "completion"}}}  # fmt: skip
+    F12 = contract.FIGURES["F12"]
+    assert inputs.data_sentence(F12, config).endswith(
+        "completion: 10 x 10 targets of rank R = 1 with singular values (1)[:R], 20, 40 observed entries (uniform "
+        "without replacement), seeds 0, 1; depths N = 2 (alpha 1e-06), 3 (alpha 0.001); minimum nuclear norm by "
+        "clarabel at tolerance 1e-08."
+    )
+    large = inputs.data_sentence(F12, config | {"dmf_size": "large", "dmf_large": {"n": 100, "seeds": [0]}})
+    assert "100 x 100 targets" in large and "60 observed entries" in large and "by scs at" in large
+    assert "seeds 0;" in large
 
 
 @pytest.mark.parametrize("fig", sorted(contract.FIGURES))

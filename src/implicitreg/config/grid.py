@@ -179,7 +179,11 @@ def describe_dmf(name: str, exp: dict) -> str:
     s = ", ".join(f"{v:g}" for v in exp["singular_values"])
     if "observed_entries" in exp:
         counts = ", ".join(str(m) for m in exp["observed_entries"])
-        observed = f", {counts} observed entries (uniform without replacement)"
+        scales = {st["depth"]: ", ".join(f"{a:g}" for a in st["alpha"]) for st in exp["settings"]}
+        depths = ", ".join(f"{depth} (alpha {alpha})" for depth, alpha in scales.items())
+        observed = (f", {counts} observed entries (uniform without replacement), seeds "
+                    f"{', '.join(str(k) for k in exp['seeds'])}; depths N = {depths}; minimum nuclear norm by "
+                    f"{exp['nuclear_solver']} at tolerance {exp['nuclear_tol']:g}")  # fmt: skip
     else:
         observed = "" if exp["observed"] >= 1 else f", {exp['observed']:.0%} of the entries observed"
     return f"{name}: {exp['n']} x {exp['n']} targets of rank R = {ranks} with singular values ({s})[:R]{observed}"

@@ -8,8 +8,9 @@ products ``B_j = W{j-1} ... W1`` and ``A_j = WN ... W{j+1}`` (``None``, the iden
 - ``dL/dWj = (A_j^T G) B_j^T`` and ``Wj <- Wj - eta dL/dWj``.
 
 Every product is the same BLAS ``dgemm`` with the same operands, in the same order, as ``model.loss_and_gradients``
-(``B_{j+1} = Wj B_j``, ``A_j = A_{j+1} W{j+1}``), so a run's trajectory equals the reference ``model.simulate``
-bit for bit where both call the same BLAS (sums of squares are added in numpy's pairwise order, ``_sum_sq``).
+(``B_{j+1} = Wj B_j`` up the chain, ``A_{j-1}^T G = Wj^T (A_j^T G)`` down it: ``3N - 3`` products an iteration), so
+a run's trajectory equals the reference ``model.simulate`` bit for bit where both call the same BLAS (sums of
+squares are added in numpy's pairwise order, ``_sum_sq``).
 One call runs every run of a batch of equal ``n``, depth and ``max_steps``, one after the other, with no Python
 per iteration; each run stops on its own: ``converged`` when ``||grad||_F <= tol ||M||_F``, ``diverged`` when
 the loss is not finite, ``plateau`` by the plateau rule (``model.Plateau``: tested every ``every``
@@ -78,13 +79,12 @@ def _sum_sq(x):
 
 
 @njit(cache=True)
-def _gradients(F, M, mask, c, below, above, R, G, grads):
-    """``grads[j] = dL/dWj`` of one run (``B_j`` in ``below[j]``, ``A_j`` in ``above[j]``); returns ``(L, sum g^2)``."""
+def _gradients(F, M, mask, c, below, work, R, G, grads):
+    """``grads[j] = dL/dWj`` of one run (``B_j`` in ``below[j]``; ``A_j^T G`` down the chain in ``work``); returns
+    ``(L, sum g^2)``."""
     N = F.shape[0]
     for j in range(2, N):  # below[1] = W1 is F[0] itself
         np.dot(F[j - 1], below[j - 1] if j > 2 else F[0], below[j])
-    for j in range(N - 3, -1, -1):  # above[N-2] = WN is F[N-1] itself
-        np.dot(above[j + 1] if j < N - 3 else F[N - 1], F[j + 1], above[j])
     if N == 1:
         R[:] = F[0]
     else:
@@ -95,22 +95,14 @@ def _gradients(F, M, mask, c, below, above, R, G, grads):
             R[a, b] = mask[a, b] * (R[a, b] - M[a, b])
             G[a, b] = c * R[a, b]
     lsum = _sum_sq(R.ravel())
+    if N == 1:
+        grads[0][:] = G
+    for j in range(N - 1, 0, -1):  # A_{N-1}^T G = G; A_{j-1}^T G = Wj^T (A_j^T G), W_{j+1} = F[j]
+        AtG = G if j == N - 1 else work[j % 2]
+        np.dot(AtG, F[0].T if j == 1 else below[j].T, grads[j])
+        np.dot(F[j].T, AtG, grads[0] if j == 1 else work[(j - 1) % 2])
     gsq = 0.0
     for j in range(N):
-        if j == N - 1:
-            if N == 1:
-                grads[j][:] = G
-            elif N == 2:
-                np.dot(G, F[0].T, grads[j])
-            else:
-                np.dot(G, below[j].T, grads[j])
-        else:
-            A = F[N - 1] if j == N - 2 else above[j]
-            if j == 0:
-                np.dot(A.T, G, grads[j])
-            else:
-                np.dot(A.T, G, R)  # R is free once the loss is summed
-                np.dot(R, (F[0] if j == 1 else below[j]).T, grads[j])
         gsq += _sum_sq(grads[j].ravel())
     return 0.5 * c * lsum, gsq
 
@@ -142,7 +134,7 @@ def run_batch(factors0, M, mask, c, threshold, eta, max_steps, log_mask, log_ste
     moved by at most ``move[r]`` since the previous test (``_plateau_test``): the run ends as ``plateau``."""
     Bn, N, n = factors0.shape[0], factors0.shape[1], factors0.shape[2]
     below = np.zeros((max(N, 1), n, n))
-    above = np.zeros((max(N, 1), n, n))
+    work = np.zeros((2, n, n))
     R, G = np.zeros((n, n)), np.zeros((n, n))
     W, tmp, last = np.zeros((n, n)), np.zeros((n, n)), np.zeros(n_test)
     grads = np.zeros((N, n, n))
@@ -152,7 +144,7 @@ def run_batch(factors0, M, mask, c, threshold, eta, max_steps, log_mask, log_ste
         status[r] = MAX_STEPS
         last[:] = np.nan
         for k in range(max_steps + 1):
-            value, gsq = _gradients(F, M[r], mask[r], c[r], below, above, R, G, grads)
+            value, gsq = _gradients(F, M[r], mask[r], c[r], below, work, R, G, grads)
             gnorm = np.sqrt(gsq)
             n_steps[r] = k
             if not np.isfinite(value):

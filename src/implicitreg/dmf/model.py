@@ -93,20 +93,21 @@ def loss(factors, M, mask) -> float:
 
 
 def loss_and_gradients(factors, M, mask) -> tuple[float, list[np.ndarray]]:
-    """The loss and ``dL/dWj = A_j^T G B_j^T``, ``G = (n^2/|Omega|) P * (W - M)`` (module docstring)."""
+    """The loss and ``dL/dWj = (A_j^T G) B_j^T``, ``G = (n^2/|Omega|) P * (W - M)`` (module docstring), with
+    ``B_{j+1} = Wj B_j`` up the chain and ``A_{j-1}^T G = Wj^T (A_j^T G)`` down it: ``3N - 3`` products."""
     N = len(factors)
     below = [None]  # below[j] = B_j = W{j-1} ... W1
     for f in factors[:-1]:
         below.append(f if below[-1] is None else f @ below[-1])
-    above = [None]  # built backwards: above[j] = A_j = WN ... W{j+1}
-    for f in factors[:0:-1]:
-        above.append(f if above[-1] is None else above[-1] @ f)
-    above = above[::-1]
     c = weight(mask)
     R = mask * (mul(factors[-1], below[-1]) - M)
     G = c * R
-    grads = [mul(None if above[j] is None else above[j].T, G, None if below[j] is None else below[j].T)
-             for j in range(N)]  # fmt: skip
+    grads = [None] * N
+    AtG = G  # A_j^T G, from j = N - 1 down
+    for j in range(N - 1, -1, -1):
+        grads[j] = mul(AtG, None if below[j] is None else below[j].T)
+        if j > 0:
+            AtG = factors[j].T @ AtG
     return 0.5 * c * float(np.sum(R**2)), grads
 
 

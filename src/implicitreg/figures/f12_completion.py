@@ -54,7 +54,8 @@ def figure_f12(runs: pd.DataFrame, traj: pd.DataFrame, stages: pd.DataFrame, fai
         for ax in (ax_e, ax_r):
             ax.axvline(dof, color="0.3", ls="--", lw=0.8)
         ax_e.axhline(failed, color="0.5", ls=":", lw=0.8)
-        ax_e.text(dof, 0.97, f" $R(2n-R) = {dof}$", transform=ax_e.get_xaxis_transform(), fontsize=7, va="top")
+        ax_e.text(dof, 0.62, f"$R(2n-R) = {dof}$ ", transform=ax_e.get_xaxis_transform(), fontsize=7, rotation=90,
+                  ha="right", va="center")  # fmt: skip
         ax_r.axhline(R, color="0.5", ls=":", lw=0.8)
         ax_e.set(yscale="log", title=f"target rank $R = {R}$")
         ax_r.set(yscale="log", xlabel="observed entries $|\\Omega|$")

@@ -9,7 +9,7 @@ A figure is an entry of ``io/contract.FIGURES``; ``config`` is the validated con
 from __future__ import annotations
 
 from implicitreg.config.check import DMF_ANALYSES
-from implicitreg.config.grid import describe_dmf
+from implicitreg.config.grid import describe_dmf, resolve
 from implicitreg.data.spectra import describe as describe_dataset
 from implicitreg.io import contract
 from implicitreg.io.contract import Figure
@@ -57,12 +57,13 @@ def paper(figure: Figure) -> str:
 
 def data_sentence(figure: Figure, config: dict) -> str:
     """The data of ``figure`` in numbers, from the config, appended to its report caption: every dataset of its
-    analyses' GD experiments and every DMF experiment's targets, each once."""
+    analyses' GD experiments and every DMF experiment's targets at the run's ``dmf_size``, each once."""
     parts = []
     for analysis in figure.analyses:
         for name in contract.analysis_experiments(config["analyses"][analysis]):
             if name in config["experiments"]:
                 parts += [describe_dataset(d, config["datasets"][d]) for d in config["experiments"][name]["datasets"]]
             elif name in config.get("dmf_experiments", {}):
-                parts.append(describe_dmf(name, config["dmf_experiments"][name]))
+                spec = resolve(config["dmf_experiments"][name], config["dmf_size"], config.get("dmf_large", {}))
+                parts.append(describe_dmf(name, spec))
     return "\n\n**Data** (from the config): " + "; ".join(dict.fromkeys(parts)) + "."
